@@ -1,0 +1,23 @@
+// Child process: the example service on a fresh data directory, for the `service` benchmark.
+// Started with --expose-gc so that the parent can ask for heap figures after a full GC.
+import { startServer } from '../../../examples/server/src/node.js';
+
+const dataDir = process.env['BENCH_DATA_DIR'];
+if (!dataDir) throw new Error('BENCH_DATA_DIR is required');
+const server = await startServer({
+  port: 0,
+  dataDir,
+  // Accounts are set-up cost here, not what is measured: hash them cheaply.
+  argon2MemoryKiB: 64,
+  argon2Iterations: 1,
+  // The generator holds connections open between windows without heartbeating.
+  heartbeatMs: 600_000,
+});
+process.on('message', (m: unknown) => {
+  if (m === 'memory') {
+    (globalThis as { gc?: () => void }).gc?.();
+    (globalThis as { gc?: () => void }).gc?.();
+    process.send?.({ memory: process.memoryUsage(), connections: server.gateway.connectionCount });
+  }
+});
+process.send?.({ ready: server.url, gateway: server.gatewayUrl });

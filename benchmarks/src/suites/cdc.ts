@@ -1,0 +1,156 @@
+// Benchmark `cdc`: @chorus/cdc against rabin-wasm in the same run — chunking throughput at
+// 8 KiB average on random bytes and on real text (Buffer copy as the ceiling), the chunk +
+// digest pipeline against the digest alone, dedup on successive versions of real documents for
+// FastCDC / Rabin / fixed-size chunks at equal real mean chunk size, and shift resilience.
+import { join } from 'node:path';
+import { chunk, chunkStream, createDigest, loadRabin, type ChunkerOptions, type Digest } from '@chorus/cdc';
+import { timeMs } from '../harness/measure.js';
+import type { BenchContext, Measurement, Suite } from '../harness/suite.js';
+import { dedup, savedAtMean, unchangedAfterInsert, type DedupFigure, type Splitter } from '../cdc/dedup.js';
+import { fill, gunzipFolder, seededBytes, versionGroups } from '../cdc/data.js';
+import { createRabin } from '../cdc/rabinPeer.js';
+
+const MiB = 1024 * 1024;
+const AT_8K: ChunkerOptions = { minSize: 2048, avgSize: 8192, maxSize: 32768 };
+
+async function throughput(bytes: number, work: () => unknown): Promise<Measurement[]> {
+  const ms = await timeMs(work);
+  return [{ metric: 'throughput', unit: 'MB/s', value: bytes / 1e6 / (ms / 1000) }];
+}
+
+async function chunkingThroughput(ctx: BenchContext, label: string, data: Uint8Array): Promise<void> {
+  const ceiling = Buffer.alloc(data.length);
+  const source = Buffer.from(data.buffer, data.byteOffset, data.length);
+  await ctx.compare({
+    case: `chunk ${label}, ${data.length / MiB} MiB, 8 KiB avg`,
+    contenders: [
+      {
+        impl: 'rabin-wasm',
+        measure: async () => {
+          const rabin = await createRabin(8192, 2048, 32768);
+          return throughput(data.length, () => rabin.fingerprint(data));
+        },
+      },
+      { impl: '@chorus/cdc fastcdc2020', measure: () => throughput(data.length, () => chunk(data, { ...AT_8K, algorithm: 'fastcdc2020' })) },
+      { impl: '@chorus/cdc fastcdc2016', measure: () => throughput(data.length, () => chunk(data, { ...AT_8K, algorithm: 'fastcdc2016' })) },
+      { impl: 'Buffer.copy (ceiling)', measure: () => throughput(data.length, () => source.copy(ceiling)) },
+    ],
+  });
+}
+
+async function pipeline(ctx: BenchContext, data: Uint8Array, digest: Digest): Promise<void> {
+  const cuts = [...chunk(data, AT_8K)];
+  // Sources hand over data in pieces; 1 MiB is what the CLI reads from files.
+  const pieces: Uint8Array[] = [];
+  for (let i = 0; i < data.length; i += MiB) pieces.push(data.subarray(i, i + MiB));
+  await ctx.compare({
+    case: `chunk + ${digest.algorithm} (${digest.implementation}), ${data.length / MiB} MiB, 8 KiB avg`,
+    contenders: [
+      {
+        impl: `${digest.algorithm} of the same chunks alone`,
+        measure: () =>
+          throughput(data.length, () => {
+            for (const c of cuts) digest.hash(data.subarray(c.offset, c.offset + c.length));
+          }),
+      },
+      {
+        impl: '@chorus/cdc chunk() + digest loop',
+        measure: () =>
+          throughput(data.length, () => {
+            for (const c of chunk(data, AT_8K)) digest.hash(data.subarray(c.offset, c.offset + c.length));
+          }),
+      },
+      {
+        impl: '@chorus/cdc chunkStream (1 MiB pieces)',
+        measure: () =>
+          throughput(data.length, async () => {
+            let n = 0;
+            for await (const c of chunkStream(pieces, { ...AT_8K, digest })) n += c.length;
+            return n;
+          }),
+      },
+    ],
+  });
+}
+
+const NOMINAL_KIB = [1, 2, 4, 8, 16, 32, 64];
+const TARGET_KIB = [2, 4, 8, 16];
+
+function splitterFor(algorithm: 'fastcdc2020' | 'rabin' | 'fixed', avg: number): Splitter {
+  const options: ChunkerOptions = { algorithm, avgSize: avg, minSize: Math.max(64, avg / 4), maxSize: avg * 4 };
+  return (data) => chunk(data, options);
+}
+
+function dedupComparison(ctx: BenchContext, groups: Map<string, Uint8Array[]>): void {
+  const figures = new Map<string, DedupFigure[]>();
+  for (const algorithm of ['fastcdc2020', 'rabin', 'fixed'] as const) {
+    const points: DedupFigure[] = [];
+    for (const kib of NOMINAL_KIB) {
+      const f = dedup(groups, splitterFor(algorithm, kib * 1024));
+      points.push(f);
+      const impl = algorithm === 'rabin' ? 'rabin (rabin-wasm via @chorus/cdc)' : `@chorus/cdc ${algorithm}`;
+      ctx.record({ case: `dedup versioned-docs, nominal avg ${kib} KiB`, impl, metric: 'saved vs whole versions', unit: '%', median: f.savedPct });
+      ctx.record({ case: `dedup versioned-docs, nominal avg ${kib} KiB`, impl, metric: 'real mean chunk', unit: 'bytes', median: f.meanChunk });
+    }
+    figures.set(algorithm, points);
+  }
+  let gapSum = 0;
+  let gaps = 0;
+  for (const kib of TARGET_KIB) {
+    const at = (a: string): number | undefined => savedAtMean(figures.get(a)!, kib * 1024);
+    const rabin = at('rabin');
+    for (const [algorithm, impl] of [
+      ['rabin', 'rabin (rabin-wasm via @chorus/cdc)'],
+      ['fastcdc2020', '@chorus/cdc fastcdc2020'],
+      ['fixed', '@chorus/cdc fixed'],
+    ] as const) {
+      const v = at(algorithm);
+      if (v !== undefined) ctx.record({ case: `dedup versioned-docs at equal real mean ${kib} KiB`, impl, metric: 'saved vs whole versions', unit: '%', median: v });
+    }
+    const fast = at('fastcdc2020');
+    if (fast !== undefined && rabin !== undefined) {
+      gapSum += fast - rabin;
+      gaps++;
+    }
+  }
+  if (gaps > 0) {
+    ctx.record({ case: 'dedup versioned-docs, equal mean 2-16 KiB', impl: '@chorus/cdc fastcdc2020 minus rabin', metric: 'mean saving difference', unit: 'points', median: gapSum / gaps });
+  }
+}
+
+function shiftResilience(ctx: BenchContext, data: Uint8Array): void {
+  for (const algorithm of ['fixed', 'rabin', 'fastcdc2020'] as const) {
+    const share = unchangedAfterInsert(data, 100, splitterFor(algorithm, 8192));
+    const impl = algorithm === 'rabin' ? 'rabin (rabin-wasm via @chorus/cdc)' : `@chorus/cdc ${algorithm}`;
+    ctx.record({ case: `shift resilience: 1 byte inserted at 100 of 10 MB, 8 KiB avg`, impl, metric: 'chunks unchanged', unit: '%', median: 100 * share });
+  }
+}
+
+export const suite: Suite = {
+  name: 'cdc',
+  title: 'chunking throughput vs rabin-wasm, chunk+digest pipeline, dedup on versioned docs, shift resilience',
+  async run(ctx: BenchContext): Promise<void> {
+    await loadRabin();
+    const size = (ctx.quick ? 16 : 64) * MiB;
+    ctx.useGenerated(`${size / MiB} MiB of seeded xorshift32 random bytes for the random-data case (random by design), 10 MB for shift resilience`);
+    const random = seededBytes(size, 0x9e3779b9);
+
+    const chatDir = ctx.realData('chat-text');
+    const docsDir = ctx.realData('versioned-docs');
+    const textParts: Uint8Array[] = [];
+    if (chatDir) textParts.push(...gunzipFolder(chatDir));
+    if (docsDir) for (const folder of ['public-suffix-list', 'tzdata']) textParts.push(...gunzipFolder(join(docsDir, folder)));
+    if (textParts.length === 0) ctx.useGenerated('no real text found: the text case is skipped');
+
+    await chunkingThroughput(ctx, 'random bytes', random);
+    if (textParts.length > 0) await chunkingThroughput(ctx, 'real text (IRC log + versioned docs)', fill(textParts, size));
+
+    await pipeline(ctx, random, await createDigest('sha256'));
+    await pipeline(ctx, random, await createDigest('blake3'));
+
+    if (docsDir) dedupComparison(ctx, versionGroups(docsDir));
+    else ctx.useGenerated('no versioned-docs: the dedup comparison is skipped');
+
+    shiftResilience(ctx, random.subarray(0, 10_000_000));
+  },
+};

@@ -1,0 +1,158 @@
+// pnpm bench service: the example chat service (examples/server) under load over loopback.
+// N WebSocket clients in guilds of Zipf-spread sizes (mean fan-out 10) send messages through the
+// gateway's Request op at a target rate; measured: acknowledged (persisted) messages per second,
+// deliveries per second, delivery latency p50/p99 from send to receipt at every recipient, the
+// CPU of server and generator, memory per idle connection, and history-read throughput. The peer,
+// measured in the same run on the same traffic, is a bare `ws` relay with no auth, validation or
+// storage: the floor that shows what the service's work costs.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import type { BenchContext, Contender, Measurement, Suite } from '../harness/suite.js';
+import { startChild, type ServerChild } from '../service/child.js';
+import { bareTarget, chorusTarget, http, type LoadTarget } from '../service/clients.js';
+import { runWindow } from '../service/load.js';
+import { seededRandom as rng } from '@chorus/breaker';
+import { population, type Population } from '../service/population.js';
+
+const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+
+function loadContender(impl: string, target: LoadTarget, server: ServerChild, pop: Population, rate: number, seconds: number, seed: number): Contender {
+  const random = rng(seed);
+  return {
+    impl,
+    async measure(): Promise<Measurement[]> {
+      const cpu0 = server.cpuSeconds();
+      const t0 = performance.now();
+      const r = await runWindow(target, pop, random, rate, seconds);
+      const cpuUsed = server.cpuSeconds() - cpu0;
+      const serverCpu = (cpuUsed / ((performance.now() - t0) / 1000)) * 100;
+      return [
+        // CPU time per message does not depend on how many cores other processes leave free.
+        { metric: 'server CPU per message (with its fan-out)', unit: 'µs', value: r.acked > 0 ? (cpuUsed * 1e6) / r.acked : Number.NaN },
+        { metric: 'projected capacity of one free core', unit: 'msg/s', value: r.acked > 0 ? r.acked / cpuUsed : Number.NaN },
+        { metric: 'messages acknowledged', unit: 'msg/s', value: r.ackedPerSecond },
+        { metric: 'deliveries', unit: 'msg/s', value: r.deliveredPerSecond },
+        { metric: 'mean fan-out', unit: 'recipients', value: r.fanOut },
+        { metric: 'delivery latency p50', unit: 'ms', value: r.p50 },
+        { metric: 'delivery latency p99', unit: 'ms', value: r.p99 },
+        { metric: 'server CPU', unit: '% of a core', value: serverCpu },
+        { metric: 'generator CPU', unit: '% of a core', value: r.generatorCpu },
+        { metric: 'failed sends', unit: 'count', value: r.failed },
+      ];
+    },
+  };
+}
+
+async function historyReads(ctx: BenchContext, server: ServerChild, target: Awaited<ReturnType<typeof chorusTarget>>, pop: Population, seconds: number): Promise<Contender> {
+  const random = rng(7);
+  // Each reader reads as a member of the guild whose channel it pages.
+  const readers = pop.guilds.map((members, g) => ({ token: target.tokens[members[0]!]!, channel: target.channels[g]! }));
+  return {
+    impl: 'chorus example-server',
+    async measure(): Promise<Measurement[]> {
+      const cpu0 = server.cpuSeconds();
+      const t0 = performance.now();
+      const end = t0 + seconds * 1000;
+      let reads = 0;
+      let short = 0;
+      await Promise.all(
+        Array.from({ length: 32 }, async () => {
+          while (performance.now() < end) {
+            const r = readers[Math.floor(random() * readers.length)]!;
+            const res = await http(target.agent, server.url, 'GET', `/channels/${r.channel}/messages?limit=50`, r.token);
+            if (res.status !== 200) throw new Error(`history read failed: ${res.status} ${JSON.stringify(res.body)}`);
+            if ((res.body as unknown[]).length < 50) short++;
+            reads++;
+          }
+        }),
+      );
+      const wall = (performance.now() - t0) / 1000;
+      if (short > reads / 2) ctx.log(`note: ${short} of ${reads} history pages had fewer than 50 messages`);
+      const cpuUsed = server.cpuSeconds() - cpu0;
+      return [
+        { metric: 'history reads (50 messages a page)', unit: 'reads/s', value: reads / wall },
+        { metric: 'server CPU per read', unit: 'µs', value: (cpuUsed * 1e6) / reads },
+        { metric: 'projected reads/s of one free core', unit: 'reads/s', value: reads / cpuUsed },
+        { metric: 'server CPU', unit: '% of a core', value: (cpuUsed / wall) * 100 },
+      ];
+    },
+  };
+}
+
+/** Real chat lines as message bodies when the chat-text data set is present. */
+function messageTexts(ctx: BenchContext): string[] | undefined {
+  const dir = ctx.realData('chat-text');
+  if (dir === undefined) return undefined;
+  const lines = gunzipSync(readFileSync(join(dir, 'ubuntu-irc-messages.tsv.gz'))).toString('utf8').split('\n');
+  const texts: string[] = [];
+  for (let i = 1; i < lines.length && texts.length < 50_000; i++) {
+    const text = lines[i]!.split('\t')[5];
+    if (text && text.length <= 1900) texts.push(text);
+  }
+  return texts;
+}
+
+export const suite: Suite = {
+  name: 'service',
+  title: 'example chat service under load: persisted messages/s, fan-out latency, memory per connection, history reads',
+  async run(ctx: BenchContext): Promise<void> {
+    const started = performance.now();
+    const users = ctx.quick ? 300 : 2000;
+    const guildCount = users / 10;
+    const rates = ctx.quick ? [1500] : [5000, 10_000];
+    const seconds = ctx.quick ? 2 : 5;
+    const pop = population(users, guildCount, rng(1));
+    const texts = messageTexts(ctx);
+    ctx.useGenerated(`${users} users in ${guildCount} guilds with Zipf(1) sizes (mean 10), uniformly chosen senders${texts ? '' : ' and short synthetic message bodies'}`);
+    const dataDir = mkdtempSync(join(tmpdir(), 'chorus-bench-'));
+    const chorusServer = await startChild(here('../service/chorusProcess.ts'), { BENCH_DATA_DIR: dataDir });
+    const bareServer = await startChild(here('../service/bareProcess.ts'), {});
+    try {
+      ctx.log(`setting up ${users} accounts, ${guildCount} guilds and their gateway connections`);
+      const memBefore = await chorusServer.memory();
+      let memAccounts = memBefore;
+      const chorus = await chorusTarget(chorusServer.url, chorusServer.gatewayUrl, pop, 'u', async () => {
+        memAccounts = await chorusServer.memory();
+      });
+      const memConnected = await chorusServer.memory();
+      const bare = await bareTarget(bareServer.gatewayUrl, pop);
+      const bareMem0 = await bareServer.memory();
+      ctx.record({ case: `${users} idle gateway connections`, impl: 'chorus example-server', metric: 'memory per idle connection (RSS)', unit: 'KB', median: (memConnected.rss - memAccounts.rss) / users / 1024 });
+      ctx.record({ case: `${users} idle gateway connections`, impl: 'chorus example-server', metric: 'memory per idle connection (JS heap + buffers)', unit: 'KB', median: (memConnected.heapUsed + memConnected.arrayBuffers - memAccounts.heapUsed - memAccounts.arrayBuffers) / users / 1024 });
+      ctx.record({ case: `${users} idle gateway connections`, impl: 'bare ws relay', metric: 'memory per idle connection (RSS, whole process)', unit: 'KB', median: bareMem0.rss / users / 1024 });
+      if (texts) {
+        // Content carries the send time first (for latency), then a real chat line.
+        const wrap = (t: LoadTarget): LoadTarget => {
+          let i = 0;
+          const send = t.send.bind(t);
+          t.send = (user, guild, content, onAck) => send(user, guild, `${content} ${texts[i++ % texts.length]!}`, onAck);
+          return t;
+        };
+        wrap(chorus);
+        wrap(bare);
+      }
+      for (const rate of rates) {
+        ctx.log(`fan-out at ${rate} msg/s target`);
+        await ctx.compare({
+          case: `${users} connections, ${guildCount} guilds, ${rate} msg/s target`,
+          runs: ctx.quick ? 3 : 5,
+          warmup: 1,
+          contenders: [loadContender('chorus example-server', chorus, chorusServer, pop, rate, seconds, 11), loadContender('bare ws relay (no auth, no storage)', bare, bareServer, pop, rate, seconds, 11)],
+        });
+      }
+      ctx.log('history reads');
+      await ctx.compare({ case: `history reads, 32 concurrent HTTP clients, ${guildCount} channels`, runs: ctx.quick ? 3 : 5, warmup: 1, contenders: [await historyReads(ctx, chorusServer, chorus, pop, seconds)] });
+      chorus.close();
+      bare.close();
+      ctx.log(`service benchmark took ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    } finally {
+      chorusServer.stop();
+      bareServer.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+};

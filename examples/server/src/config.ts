@@ -1,0 +1,102 @@
+import { ServiceError } from './errors.js';
+
+/** Settings of the service, from environment variables (see {@link parseConfig}). */
+export interface Config {
+  /** `CHORUS_HOST` @defaultValue '127.0.0.1' */
+  host: string;
+  /** `CHORUS_PORT`; 0 picks a free port. @defaultValue 8080 */
+  port: number;
+  /** `CHORUS_DATA_DIR`: where the SQLite database lives. @defaultValue '.data' */
+  dataDir: string;
+  /** `CHORUS_SYNC`: `normal` (survives process crashes) or `full` (also power loss). @defaultValue 'normal' */
+  sync: 'normal' | 'full';
+  /** `CHORUS_MAX_BODY_BYTES` @defaultValue 65536 */
+  maxBodyBytes: number;
+  /** `CHORUS_MAX_FRAME_BYTES`: largest gateway frame from a client. @defaultValue 65536 */
+  maxFrameBytes: number;
+  /** `CHORUS_HEARTBEAT_MS` @defaultValue 41250 */
+  heartbeatMs: number;
+  /** `CHORUS_MAX_CONCURRENT`: requests handled at once before queueing and shedding. @defaultValue 256 */
+  maxConcurrent: number;
+  /** `CHORUS_TARGET_LATENCY_MS`: mean request latency above which low-priority work is shed. @defaultValue 100 */
+  targetLatencyMs: number;
+  /** `CHORUS_MAX_LAG_MS`: event-loop delay (p99 over each 100 ms) above which low-priority work is shed; 0 turns it off. @defaultValue 200 */
+  maxLagMs: number;
+  /** `CHORUS_ARGON2_MEMORY_KIB` @defaultValue 19456 */
+  argon2MemoryKiB: number;
+  /** `CHORUS_ARGON2_ITERATIONS` @defaultValue 2 */
+  argon2Iterations: number;
+  /** `CHORUS_SEND_PER_SECOND`: message sends per user per second. @defaultValue 20 */
+  sendPerSecond: number;
+  /** `CHORUS_SEND_BURST` @defaultValue 50 */
+  sendBurst: number;
+  /** `CHORUS_WORKER`: snowflake worker id of this node, 0..1023. @defaultValue 0 */
+  worker: number;
+  /** `CHORUS_LOG`: `1` logs one line per request (route template, status, ms; never tokens or bodies). @defaultValue false */
+  log: boolean;
+}
+
+/** The documented defaults. */
+export const DEFAULT_CONFIG: Config = {
+  host: '127.0.0.1',
+  port: 8080,
+  dataDir: '.data',
+  sync: 'normal',
+  maxBodyBytes: 65_536,
+  maxFrameBytes: 65_536,
+  heartbeatMs: 41_250,
+  maxConcurrent: 256,
+  targetLatencyMs: 100,
+  maxLagMs: 200,
+  argon2MemoryKiB: 19_456,
+  argon2Iterations: 2,
+  sendPerSecond: 20,
+  sendBurst: 50,
+  worker: 0,
+  log: false,
+};
+
+function int(env: Record<string, string | undefined>, name: string, min: number, max: number, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^[0-9]{1,10}$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ServiceError('validation', `${name} must be an integer between ${min} and ${max}, got "${raw.slice(0, 20)}"`);
+  }
+  return Number(raw);
+}
+
+/**
+ * Reads the configuration from environment variables; anything unset takes its default.
+ *
+ * @param env - usually `process.env`
+ * @returns the configuration
+ * @throws ServiceError `validation` naming the variable and the accepted range
+ * @example
+ * ```ts
+ * parseConfig({ CHORUS_PORT: '0' }).port; // 0
+ * ```
+ */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const sync = env['CHORUS_SYNC'] ?? DEFAULT_CONFIG.sync;
+  if (sync !== 'normal' && sync !== 'full') throw new ServiceError('validation', `CHORUS_SYNC must be "normal" or "full", got "${sync.slice(0, 20)}"`);
+  const log = env['CHORUS_LOG'] ?? '0';
+  if (log !== '0' && log !== '1') throw new ServiceError('validation', `CHORUS_LOG must be 0 or 1, got "${log.slice(0, 20)}"`);
+  return {
+    host: env['CHORUS_HOST'] || DEFAULT_CONFIG.host,
+    port: int(env, 'CHORUS_PORT', 0, 65_535, DEFAULT_CONFIG.port),
+    dataDir: env['CHORUS_DATA_DIR'] || DEFAULT_CONFIG.dataDir,
+    sync,
+    maxBodyBytes: int(env, 'CHORUS_MAX_BODY_BYTES', 1024, 16 << 20, DEFAULT_CONFIG.maxBodyBytes),
+    maxFrameBytes: int(env, 'CHORUS_MAX_FRAME_BYTES', 1024, 16 << 20, DEFAULT_CONFIG.maxFrameBytes),
+    heartbeatMs: int(env, 'CHORUS_HEARTBEAT_MS', 100, 600_000, DEFAULT_CONFIG.heartbeatMs),
+    maxConcurrent: int(env, 'CHORUS_MAX_CONCURRENT', 1, 100_000, DEFAULT_CONFIG.maxConcurrent),
+    targetLatencyMs: int(env, 'CHORUS_TARGET_LATENCY_MS', 1, 60_000, DEFAULT_CONFIG.targetLatencyMs),
+    maxLagMs: int(env, 'CHORUS_MAX_LAG_MS', 0, 60_000, DEFAULT_CONFIG.maxLagMs),
+    argon2MemoryKiB: int(env, 'CHORUS_ARGON2_MEMORY_KIB', 8, 4 << 20, DEFAULT_CONFIG.argon2MemoryKiB),
+    argon2Iterations: int(env, 'CHORUS_ARGON2_ITERATIONS', 1, 100, DEFAULT_CONFIG.argon2Iterations),
+    sendPerSecond: int(env, 'CHORUS_SEND_PER_SECOND', 1, 1_000_000, DEFAULT_CONFIG.sendPerSecond),
+    sendBurst: int(env, 'CHORUS_SEND_BURST', 1, 1_000_000, DEFAULT_CONFIG.sendBurst),
+    worker: int(env, 'CHORUS_WORKER', 0, 1023, DEFAULT_CONFIG.worker),
+    log: log === '1',
+  };
+}

@@ -1,0 +1,10 @@
+/**
+ * Node-only parts of the example service: the SQLite store and the HTTP/WebSocket server.
+ * @packageDocumentation
+ */
+export { SqliteStore } from './SqliteStore.js';
+export type { SqliteStoreOptions } from './SqliteStore.js';
+export { startServer } from './server.js';
+export type { RunningServer, StartOptions } from './server.js';
+export { SqliteFeatureStore } from './features/SqliteFeatureStore.js';
+export { mediaHttp, isMediaRequest } from './features/mediaHttp.js';

@@ -1,0 +1,277 @@
+import fc from 'fast-check';
+import { FrameCodec, Op, type Frame } from '@chorus/wire';
+import { describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CloseCode, Gateway, type GatewayConnection } from '../src/index.js';
+import { startServer } from '../src/node.js';
+import { makeScene, type Scene, type TestUser } from './helpers.js';
+
+const codec = new FrameCodec();
+const tick = async (n = 5): Promise<void> => {
+  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+};
+
+class FakeSocket {
+  frames: Frame[] = [];
+  closedWith: number | undefined;
+  bufferedAmount = 0;
+  conn!: GatewayConnection;
+  send(data: Uint8Array): void {
+    this.frames.push(codec.decode(data));
+  }
+  close(code: number): void {
+    this.closedWith = code;
+  }
+  push(frame: Frame): void {
+    this.conn.receive(codec.encode(frame));
+  }
+  dispatches(): { s: number; t: string; d: unknown }[] {
+    return this.frames.filter((f) => f.op === Op.Dispatch) as { s: number; t: string; d: unknown }[];
+  }
+}
+
+function setup(s: Scene, options: Partial<ConstructorParameters<typeof Gateway>[0]> = {}) {
+  const gateway = new Gateway({ service: s.w.service, api: s.w.api, now: s.w.now, heartbeatIntervalMs: 1000, ...options });
+  const connect = (): FakeSocket => {
+    const sock = new FakeSocket();
+    sock.conn = gateway.open(sock);
+    return sock;
+  };
+  const identify = async (who: TestUser): Promise<FakeSocket> => {
+    const sock = connect();
+    sock.push({ op: Op.Identify, d: { token: who.token } });
+    await tick();
+    return sock;
+  };
+  return { gateway, connect, identify };
+}
+
+describe('Gateway', () => {
+  it('says Hello, answers Identify with Ready, and dispatches changes with sequence numbers', async () => {
+    const s = await makeScene();
+    const { identify } = setup(s);
+    const sock = await identify(s.member);
+    expect(sock.frames[0]).toEqual({ op: Op.Hello, d: { heartbeatIntervalMs: 1000 } });
+    const ready = sock.frames[1] as { op: number; d: { user: { id: string }; guilds: { id: string; channels: { id: string }[] }[] } };
+    expect(ready.op).toBe(Op.Ready);
+    expect(ready.d.user.id).toBe(s.member.id);
+    expect(ready.d.guilds.map((g) => g.id)).toEqual([s.guild.id]);
+    // The member cannot see the secret channel, so Ready does not list it.
+    expect(ready.d.guilds[0]!.channels.map((c) => c.id)).toEqual([s.general.id]);
+    await s.w.service.sendMessage(s.owner.caller, s.general.id, { content: 'visible' });
+    await s.w.service.sendMessage(s.owner.caller, s.secret.id, { content: 'hidden' });
+    await s.w.service.sendMessage(s.owner.caller, s.dm.id, { content: 'direct' });
+    await tick();
+    const ds = sock.dispatches();
+    expect(ds.map((d) => d.s)).toEqual(ds.map((_, i) => i + 1));
+    const contents = ds.filter((d) => d.t === 'MESSAGE_CREATE').map((d) => (d.d as { content: string }).content);
+    expect(contents).toEqual(['visible', 'direct']);
+  });
+
+  it('sends each recipient the bytes encode() gives for its own sequence number (one encoding shared by all)', async () => {
+    // Arrange: two sessions whose sequence numbers differ (one has an extra dispatch first).
+    const s = await makeScene();
+    const raw = new Map<string, Uint8Array[]>();
+    const gateway = new Gateway({ service: s.w.service, api: s.w.api, now: s.w.now, heartbeatIntervalMs: 1000 });
+    const open = (who: TestUser): void => {
+      const bytes: Uint8Array[] = [];
+      raw.set(who.id, bytes);
+      const conn = gateway.open({ send: (b) => bytes.push(b), close: () => undefined, bufferedAmount: 0 });
+      conn.receive(codec.encode({ op: Op.Identify, d: { token: who.token } }));
+    };
+    open(s.owner);
+    await tick();
+    await s.w.service.sendMessage(s.owner.caller, s.general.id, { content: 'only the owner sees this one' });
+    open(s.member);
+    await tick();
+    // Act
+    await s.w.service.sendMessage(s.owner.caller, s.general.id, { content: 'both see this <@1>' });
+    await tick();
+    // Assert
+    const last = (id: string): Uint8Array => raw.get(id)!.at(-1)!;
+    const frames = [s.owner.id, s.member.id].map((id) => codec.decode(last(id)) as { op: number; s: number; t: string; d: unknown });
+    expect(frames[0]!.s).not.toBe(frames[1]!.s);
+    for (const [i, id] of [s.owner.id, s.member.id].entries()) {
+      expect(frames[i]!.t).toBe('MESSAGE_CREATE');
+      expect(last(id)).toEqual(codec.encode({ op: Op.Dispatch, s: frames[i]!.s, t: 'MESSAGE_CREATE', d: frames[0]!.d as never }));
+    }
+  });
+
+  it('acknowledges heartbeats and closes zombies', async () => {
+    const s = await makeScene();
+    const { identify, gateway } = setup(s);
+    const sock = await identify(s.member);
+    sock.push({ op: Op.Heartbeat, d: 0 });
+    await tick();
+    expect(sock.frames.at(-1)).toEqual({ op: Op.HeartbeatAck });
+    s.w.advance(1400);
+    gateway.sweep();
+    expect(sock.closedWith).toBeUndefined();
+    s.w.advance(200);
+    gateway.sweep();
+    expect(sock.closedWith).toBe(CloseCode.SessionTimedOut);
+  });
+
+  it('closes connections that never identify, and refuses bad tokens', async () => {
+    const s = await makeScene();
+    const { connect, gateway } = setup(s, { identifyTimeoutMs: 500, heartbeatIntervalMs: 10_000 });
+    const idle = connect();
+    s.w.advance(600);
+    gateway.sweep();
+    expect(idle.closedWith).toBe(CloseCode.NotAuthenticated);
+    const bad = connect();
+    bad.push({ op: Op.Identify, d: { token: 'A'.repeat(43) } });
+    await tick();
+    expect(bad.closedWith).toBe(CloseCode.AuthenticationFailed);
+    expect(bad.frames.some((f) => f.op === Op.Error)).toBe(true);
+  });
+
+  it('resumes with exactly the missed dispatches: no loss, no duplicates (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 6 }), async (before, during) => {
+        const s = await makeScene();
+        const { identify, connect } = setup(s);
+        const first = await identify(s.member);
+        const sessionId = (first.frames[1] as { d: { sessionId: string } }).d.sessionId;
+        for (let i = 0; i < before; i++) await s.w.service.sendMessage(s.owner.caller, s.general.id, { content: `b${i}` });
+        await tick();
+        const seen = first.dispatches();
+        const lastSeq = seen.at(-1)!.s;
+        first.conn.closed();
+        for (let i = 0; i < during; i++) await s.w.service.sendMessage(s.owner.caller, s.general.id, { content: `d${i}` });
+        await tick();
+        const second = connect();
+        second.push({ op: Op.Resume, d: { token: s.member.token, sessionId, seq: lastSeq } });
+        await tick();
+        const replayed = second.dispatches();
+        expect(replayed.map((d) => (d.d as { content: string }).content)).toEqual(Array.from({ length: during }, (_, i) => `d${i}`));
+        expect(replayed.map((d) => d.s)).toEqual(Array.from({ length: during }, (_, i) => lastSeq + 1 + i));
+        expect(second.frames.at(-1)).toEqual({ op: Op.Resumed, d: { replayed: during } });
+        // Live dispatches continue the same sequence.
+        await s.w.service.sendMessage(s.owner.caller, s.general.id, { content: 'after' });
+        await tick();
+        expect(second.dispatches().at(-1)?.s).toBe(lastSeq + during + 1);
+        await s.w.store.close();
+      }),
+      { numRuns: 8 },
+    );
+  });
+
+  it('answers InvalidSession when the session is unknown, someone else’s, or the gap cannot be filled', async () => {
+    const s = await makeScene();
+    const { identify, connect } = setup(s, { replayCapacity: 2 });
+    const first = await identify(s.member);
+    const sessionId = (first.frames[1] as { d: { sessionId: string } }).d.sessionId;
+    first.conn.closed();
+    const unknown = connect();
+    unknown.push({ op: Op.Resume, d: { token: s.member.token, sessionId: 'nope', seq: 0 } });
+    const stolen = connect();
+    stolen.push({ op: Op.Resume, d: { token: s.owner.token, sessionId, seq: 0 } });
+    await tick();
+    expect(unknown.frames.at(-1)).toEqual({ op: Op.InvalidSession, d: { resumable: false } });
+    expect(stolen.frames.at(-1)).toEqual({ op: Op.InvalidSession, d: { resumable: false } });
+    for (let i = 0; i < 4; i++) await s.w.service.sendMessage(s.owner.caller, s.general.id, { content: `m${i}` });
+    await tick();
+    const late = connect();
+    late.push({ op: Op.Resume, d: { token: s.member.token, sessionId, seq: 1 } });
+    await tick();
+    expect(late.frames.at(-1)).toEqual({ op: Op.InvalidSession, d: { resumable: false } });
+  });
+
+  it('serves REST routes through the Request op, with the same checks', async () => {
+    const s = await makeScene();
+    const { identify } = setup(s);
+    const sock = await identify(s.member);
+    sock.push({ op: Op.Request, d: { id: 7, method: `POST /channels/${s.general.id}/messages`, params: { content: 'via gateway' } } });
+    sock.push({ op: Op.Request, d: { id: 8, method: `GET /channels/${s.secret.id}/messages?limit=5` } });
+    await tick(10);
+    const responses = sock.frames.filter((f) => f.op === Op.Response) as unknown as { d: { id: number; result?: { content: string }; error?: { code: string } } }[];
+    expect(responses.find((r) => r.d.id === 7)?.d.result?.content).toBe('via gateway');
+    expect(responses.find((r) => r.d.id === 8)?.d.error?.code).toBe('not_found');
+  });
+
+  it('answers malformed frames with an Error frame and a close, for any bytes (fuzz)', async () => {
+    const s = await makeScene();
+    const { connect } = setup(s);
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 200 }), async (bytes) => {
+        const sock = connect();
+        sock.conn.receive(bytes);
+        await tick(2);
+        // Either a valid client frame (then no protocol error) or an Error frame and a close.
+        if (sock.closedWith !== undefined) expect([CloseCode.DecodeError, CloseCode.UnknownOp, CloseCode.AuthenticationFailed]).toContain(sock.closedWith);
+      }),
+      { numRuns: 300 },
+    );
+    const sock = connect();
+    sock.conn.receive(new Uint8Array([0x92, 0x63, 0xc0]));
+    await tick();
+    expect(sock.frames.at(-1)?.op).toBe(Op.Error);
+    expect(sock.closedWith).toBe(CloseCode.UnknownOp);
+  });
+
+  it('refuses requests beyond the in-flight limit at once', async () => {
+    const s = await makeScene();
+    const { identify } = setup(s, { maxInFlightRequests: 1 });
+    const sock = await identify(s.member);
+    for (let id = 1; id <= 3; id++) sock.push({ op: Op.Request, d: { id, method: `POST /channels/${s.general.id}/messages`, params: { content: `m${id}` } } });
+    await tick(10);
+    const responses = sock.frames.filter((f) => f.op === Op.Response) as unknown as { d: { id: number; result?: unknown; error?: { code: string } } }[];
+    expect(responses.map((r) => [r.d.id, r.d.error?.code ?? 'ok']).sort()).toEqual([[1, 'ok'], [2, 'rate_limited'], [3, 'rate_limited']]);
+  });
+
+  it('closes a connection that floods frames', async () => {
+    const s = await makeScene();
+    const { identify } = setup(s, { frameBurst: 5, framesPerSecond: 1 });
+    const sock = await identify(s.member);
+    for (let i = 0; i < 10; i++) sock.push({ op: Op.Heartbeat, d: null });
+    await tick();
+    expect(sock.closedWith).toBe(CloseCode.RateLimited);
+  });
+
+  it('closes the connection of a revoked session', async () => {
+    const s = await makeScene();
+    const { identify } = setup(s);
+    const sock = await identify(s.member);
+    await s.w.service.logout(s.member.caller);
+    await tick();
+    expect(sock.closedWith).toBe(CloseCode.SessionRevoked);
+  });
+
+  it('works end to end over a real WebSocket', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chorus-gw-'));
+    const server = await startServer({ port: 0, dataDir: dir, argon2MemoryKiB: 64, argon2Iterations: 1 });
+    try {
+      const reg = await server.service.register({ username: 'ada', password: 'password123' });
+      const caller = await server.service.authenticate(reg.token);
+      const g = await server.service.createGuild(caller, { name: 'g' });
+      const ws = new WebSocket(server.gatewayUrl);
+      const frames: Frame[] = [];
+      const got = (pred: (f: Frame) => boolean): Promise<Frame> =>
+        new Promise((resolve) => {
+          const check = (): void => {
+            const f = frames.find(pred);
+            if (f) resolve(f);
+            else setTimeout(check, 5);
+          };
+          check();
+        });
+      ws.on('message', (data: Buffer) => frames.push(codec.decode(new Uint8Array(data))));
+      await new Promise((r) => ws.once('open', r));
+      ws.send(codec.encode({ op: Op.Identify, d: { token: reg.token } }));
+      await got((f) => f.op === Op.Ready);
+      ws.send(codec.encode({ op: Op.Request, d: { id: 1, method: `POST /channels/${g.channels[0]!.id}/messages`, params: { content: 'over the wire' } } }));
+      const d = (await got((f) => f.op === Op.Dispatch && f.t === 'MESSAGE_CREATE')) as { d: { content: string } };
+      expect(d.d.content).toBe('over the wire');
+      ws.send(Buffer.from('not msgpack at all'));
+      const closed = await new Promise<number>((r) => ws.once('close', (code) => r(code)));
+      expect(closed).toBe(CloseCode.DecodeError);
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

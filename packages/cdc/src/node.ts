@@ -1,0 +1,1 @@
+export { FsChunkStore } from './FsChunkStore.js';

@@ -1,0 +1,22 @@
+/**
+ * A seeded pseudo-random generator (mulberry32): the same seed gives the same sequence in every
+ * engine, so evaluations are reproducible.
+ *
+ * @param seed - any integer (taken modulo 2^32)
+ * @returns a function giving uniform floats in [0, 1)
+ * @example
+ * ```ts
+ * const rnd = seededRandom(42);
+ * rnd(); // 0.6011037519201636, always
+ * ```
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

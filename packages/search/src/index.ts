@@ -1,0 +1,16 @@
+export { SearchError } from './errors.js';
+export type { SearchErrorCode } from './errors.js';
+export { SearchIndex } from './SearchIndex.js';
+export type { DocId, FieldSpec, FromSnapshotOptions, IndexMemory, SearchDocument, SearchIndexOptions, SearchOptions, SearchResult } from './SearchIndex.js';
+export { ShardedSearch } from './ShardedSearch.js';
+export type { ShardedQueryOptions, ShardedResult, ShardedSearchOptions, ShardMemory } from './ShardedSearch.js';
+export type { Scoring } from './Scorer.js';
+export type { FilterCondition, SearchFilter, StoredKind, StoredValue } from './StoredFields.js';
+export { createTokenizer } from './tokenizer.js';
+export type { Tokenizer, TokenizerOptions } from './tokenizer.js';
+export { foldText } from './fold.js';
+export { stemEnglish } from './stemEnglish.js';
+export { stemRussian } from './stemRussian.js';
+export { parseQuery } from './parseQuery.js';
+export type { QueryClause } from './parseQuery.js';
+export { editDistance } from './editDistance.js';

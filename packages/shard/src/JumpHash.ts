@@ -1,0 +1,186 @@
+import { ShardError } from './errors.js';
+import { hashKeyInto, type Key } from './key.js';
+import { NodeSet, checkCount, checkOptions, emptyError } from './NodeSet.js';
+import type { NodeSpec, Placement } from './Placement.js';
+import { PlacementBase } from './PlacementBase.js';
+import { xxh64WordInto } from './xxHash64.js';
+
+// The LCG multiplier of Lamping & Veach, 2862933555777941757, as 32-bit halves and 16-bit limbs.
+const CH = 0x27bb2ee6 | 0;
+const CL = 0x87b0b0fd | 0;
+const CL0 = 0xb0fd;
+const CL1 = 0x87b0;
+const TWO31 = 2147483648;
+
+/**
+ * Jump consistent hash (Lamping & Veach, "A Fast, Minimal Memory, Consistent Hash Algorithm",
+ * 2014) of the 64-bit key (hi, lo) into `buckets` buckets. Bit-for-bit the paper's C code: the
+ * LCG step is 64-bit integer math on 32-bit halves, the jump is the same double division.
+ *
+ * @internal
+ */
+export function jumpBucket(hi: number, lo: number, buckets: number): number {
+  let kh = hi | 0, kl = lo | 0;
+  let b = -1;
+  let j = 0;
+  while (j < buckets) {
+    b = j;
+    // key = key * C + 1 (mod 2^64)
+    const a0 = kl & 0xffff, a1 = kl >>> 16;
+    const t = Math.imul(a0, CL0);
+    const m1 = (Math.imul(a1, CL0) + (t >>> 16)) | 0;
+    const m2 = (Math.imul(a0, CL1) + (m1 & 0xffff)) | 0;
+    kh = (Math.imul(a1, CL1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(kh, CL) + Math.imul(kl, CH)) | 0;
+    kl = (Math.imul(kl, CL) + 1) | 0;
+    if (kl === 0) kh = (kh + 1) | 0;
+    // j = (b + 1) * (2^31 / ((key >> 33) + 1))
+    j = Math.floor((b + 1) * (TWO31 / ((kh >>> 1) + 1)));
+  }
+  return b;
+}
+
+/**
+ * Jump consistent hash of a raw unsigned 64-bit key, for interoperating with other
+ * implementations of the paper (Go's, Guava's, the C reference). Takes the key as is: it does
+ * not hash it first, so pass a well-mixed 64-bit value.
+ *
+ * @param key - unsigned 64-bit key
+ * @param buckets - number of buckets, 1 to 2^31 - 1
+ * @returns the bucket, 0 to buckets - 1
+ * @throws ShardError `BAD_KEY` for a key outside [0, 2^64); `BAD_COUNT` for a bad bucket count
+ * @example
+ * ```ts
+ * jumpHash(0xdeadbeefn, 10); // a bucket from 0 to 9
+ * ```
+ */
+export function jumpHash(key: bigint, buckets: number): number {
+  if (typeof key !== 'bigint' || key < 0n || key >= 1n << 64n) {
+    throw new ShardError('BAD_KEY', 'jumpHash takes an unsigned 64-bit bigint key; hash other keys first (or use JumpHash.lookup)');
+  }
+  if (!Number.isInteger(buckets) || buckets < 1 || buckets > 0x7fffffff) {
+    throw new ShardError('BAD_COUNT', `buckets must be an integer from 1 to 2^31 - 1, got ${String(buckets)}`);
+  }
+  return jumpBucket(Number(key >> 32n), Number(key & 0xffffffffn), buckets);
+}
+
+/** Options of {@link JumpHash}. */
+export interface JumpHashOptions {
+  /** Seed of the xxHash64 that turns keys into the 64-bit jump key. @defaultValue 0 */
+  readonly seed?: number | bigint;
+}
+
+/**
+ * Jump consistent hash over numbered buckets: node i is bucket i. No memory beyond the node
+ * list, near-perfect balance, and growing from n to n + 1 buckets moves exactly the expected
+ * 1/(n + 1) of the keys. Keys are hashed with xxHash64 first, so strings, bytes and integers all
+ * work.
+ *
+ * Limits, by design of the algorithm: no weights (every weight must be 1), and only the last
+ * bucket can leave cheaply. `withoutNode` of another node moves the last node into the freed
+ * bucket, which moves about 2/n of the keys instead of 1/n (see the README).
+ *
+ * @example
+ * ```ts
+ * const jump = new JumpHash(['s0', 's1', 's2']);
+ * jump.lookup(123456); // 's0', 's1' or 's2'
+ * jump.withNode('s3');  // moves ~1/4 of the keys to s3, none elsewhere
+ * ```
+ */
+export class JumpHash extends PlacementBase implements Placement {
+  /** Always `'jump'`. */
+  readonly scheme: 'jump' = 'jump';
+
+  /**
+   * @param nodes - node ids in bucket order (or `{ node }` objects with weight 1)
+   * @param options - see {@link JumpHashOptions}
+   * @throws ShardError `BAD_NODE`, `DUPLICATE_NODE`, `BAD_WEIGHT` (any weight but 1), `BAD_OPTION`
+   */
+  constructor(nodes: Iterable<NodeSpec> = [], options: JumpHashOptions = {}) {
+    checkOptions(options);
+    super(NodeSet.parse(nodes, false, 'given'), options.seed ?? 0);
+    if (this.set.ids.length > 0x7fffffff) throw new ShardError('BAD_OPTION', 'jump hash supports at most 2^31 - 1 buckets');
+  }
+
+  /**
+   * The bucket number of `key`.
+   *
+   * @throws ShardError `EMPTY`, `BAD_KEY`
+   */
+  bucketOf(key: Key): number {
+    // Integer keys skip the generic dispatch: they are the common case for numbered shards.
+    if (typeof key === 'number' && Number.isSafeInteger(key)) xxh64WordInto(Math.floor(key / 0x100000000) | 0, key | 0, this.seedHi, this.seedLo, this.out);
+    else hashKeyInto(key, this.seedHi, this.seedLo, this.out);
+    const n = this.set.ids.length;
+    if (n === 0) throw emptyError();
+    return jumpBucket(this.out.hi, this.out.lo, n);
+  }
+
+  /**
+   * The node owning `key`.
+   *
+   * @throws ShardError `EMPTY`, `BAD_KEY`
+   */
+  lookup(key: Key): string {
+    return this.set.ids[this.bucketOf(key)]!;
+  }
+
+  /**
+   * `n` distinct nodes for `key`, owner first. Replica r is the jump bucket of the key's hash
+   * under seed + r, skipping buckets already chosen; after 4n + 16 tries the rest are the next
+   * free buckets in order, so the call always ends.
+   *
+   * @throws ShardError `BAD_COUNT`, `BAD_KEY`
+   */
+  lookupN(key: Key, n: number): string[] {
+    const size = this.set.ids.length;
+    hashKeyInto(key, this.seedHi, this.seedLo, this.out);
+    checkCount(n, size);
+    const res: string[] = [];
+    if (n === 0) return res;
+    const chosen = new Set<number>();
+    const kh = this.out.hi, kl = this.out.lo;
+    for (let r = 0; chosen.size < n && r < 4 * n + 16; r++) {
+      // Replica r re-mixes the key with r, so each replica is a jump hash of its own.
+      const b = r === 0 ? jumpBucket(kh, kl, size) : jumpBucket(kh ^ Math.imul(r, 0x9e3779b1), (kl + Math.imul(r, 0x85ebca6b)) | 0, size);
+      if (!chosen.has(b)) {
+        chosen.add(b);
+        res.push(this.set.ids[b]!);
+      }
+    }
+    for (let b = 0; chosen.size < n; b++) {
+      if (!chosen.has(b)) {
+        chosen.add(b);
+        res.push(this.set.ids[b]!);
+      }
+    }
+    return res;
+  }
+
+  /**
+   * A placement with `node` as the new last bucket.
+   *
+   * @param weight - must be 1 (or left out)
+   * @throws ShardError `DUPLICATE_NODE`, `BAD_NODE`, `BAD_WEIGHT`
+   */
+  withNode(node: string, weight?: number): JumpHash {
+    return new JumpHash(this.set.plus(node, weight, false), { seed: this.seed });
+  }
+
+  /**
+   * A placement without `node`. Removing the last bucket moves only its keys; removing another
+   * moves the last node into its bucket (its keys go to that node, the last bucket's keys spread).
+   *
+   * @throws ShardError `UNKNOWN_NODE`
+   */
+  withoutNode(node: string): JumpHash {
+    const rest = this.set.minus(node);
+    const i = this.set.indexOf(node);
+    const last = this.set.ids.length - 1;
+    if (i !== last) {
+      // rest lost index i; put the last node there, so every other bucket keeps its node.
+      const moved = rest.pop()!;
+      rest.splice(i, 0, moved);
+    }
+    return new JumpHash(rest, { seed: this.seed });
+  }
+}

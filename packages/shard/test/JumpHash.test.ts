@@ -1,0 +1,106 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { JumpHash, ShardError, jumpHash } from '../src/index.js';
+import { anyKey, loads, sampleKeys } from './helpers.js';
+
+const M64 = (1n << 64n) - 1n;
+
+// Lamping & Veach 2014, figure 1, transcribed with BigInt.
+function jumpReference(key: bigint, buckets: number): number {
+  let b = -1n;
+  let j = 0n;
+  let k = key;
+  while (j < BigInt(buckets)) {
+    b = j;
+    k = (k * 2862933555777941757n + 1n) & M64;
+    j = BigInt(Math.floor(Number(b + 1n) * (Number(1n << 31n) / Number((k >> 33n) + 1n))));
+  }
+  return Number(b);
+}
+
+describe('jumpHash', () => {
+  it('equals the paper’s algorithm on arbitrary 64-bit keys and bucket counts', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: M64 }), fc.integer({ min: 1, max: 1 << 20 }), (key, n) => {
+        expect(jumpHash(key, n)).toBe(jumpReference(key, n));
+      }),
+      { numRuns: 1000 },
+    );
+    expect(jumpHash(M64, 0x7fffffff)).toBe(jumpReference(M64, 0x7fffffff));
+  });
+
+  it('moves a key only to the new bucket when buckets grow (monotone)', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: M64 }), fc.integer({ min: 1, max: 5000 }), (key, n) => {
+        const a = jumpHash(key, n), b = jumpHash(key, n + 1);
+        expect(b === a || b === n).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('rejects bad keys and bucket counts', () => {
+    expect(() => jumpHash(-1n, 3)).toThrow(ShardError);
+    expect(() => jumpHash(1n << 64n, 3)).toThrow(ShardError);
+    expect(() => jumpHash(5 as unknown as bigint, 3)).toThrow(ShardError);
+    for (const n of [0, -1, 1.5, Number.NaN, 2 ** 31]) expect(() => jumpHash(1n, n)).toThrow(expect.objectContaining({ code: 'BAD_COUNT' }));
+  });
+});
+
+describe('JumpHash', () => {
+  const ids = Array.from({ length: 10 }, (_, i) => `s${i}`);
+
+  it('spreads keys evenly over buckets', () => {
+    const jump = new JumpHash(ids);
+    const keys = sampleKeys(50_000);
+    const l = loads((k) => jump.lookup(k), keys);
+    for (const id of ids) expect(Math.abs(l.get(id)! / 5000 - 1)).toBeLessThan(0.06);
+  });
+
+  it('withNode moves keys only to the new node; removing the last undoes it', () => {
+    fc.assert(
+      fc.property(fc.array(anyKey, { maxLength: 50 }), fc.integer({ min: 1, max: 30 }), (keys, n) => {
+        const jump = new JumpHash(Array.from({ length: n }, (_, i) => `n${i}`));
+        const grown = jump.withNode('new');
+        for (const k of keys) {
+          const b = grown.lookup(k);
+          expect(b === jump.lookup(k) || b === 'new').toBe(true);
+          expect(grown.withoutNode('new').lookup(k)).toBe(jump.lookup(k));
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('removing a middle node moves the last node into its bucket', () => {
+    const jump = new JumpHash(ids);
+    const smaller = jump.withoutNode('s3');
+    expect(smaller.nodes).toEqual(['s0', 's1', 's2', 's9', 's4', 's5', 's6', 's7', 's8']);
+    for (const k of sampleKeys(2000)) {
+      const before = jump.lookup(k), after = smaller.lookup(k);
+      if (before === 's3') expect(after).toBe('s9');
+      else if (before !== 's9') expect(after).toBe(before);
+    }
+  });
+
+  it('lookupN returns n distinct nodes, owner first, for every n up to size', () => {
+    fc.assert(
+      fc.property(anyKey, fc.integer({ min: 1, max: 12 }), (key, size) => {
+        const jump = new JumpHash(Array.from({ length: size }, (_, i) => `n${i}`));
+        for (let n = 0; n <= size; n++) {
+          const r = jump.lookupN(key, n);
+          expect(r).toHaveLength(n);
+          expect(new Set(r).size).toBe(n);
+          if (n > 0) expect(r[0]).toBe(jump.lookup(key));
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('refuses weights', () => {
+    expect(() => new JumpHash([{ node: 'a', weight: 2 }])).toThrow(expect.objectContaining({ code: 'BAD_WEIGHT' }));
+    expect(() => new JumpHash(['a']).withNode('b', 3)).toThrow(expect.objectContaining({ code: 'BAD_WEIGHT' }));
+    expect(new JumpHash([{ node: 'a', weight: 1 }]).weightOf('a')).toBe(1);
+  });
+});

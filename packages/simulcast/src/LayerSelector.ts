@@ -1,0 +1,325 @@
+import { finiteAtLeast, optionAtLeast } from './check.js';
+import { SimulcastError } from './errors.js';
+import { allocateIndexes } from './allocate.js';
+import type { Layer } from './layers.js';
+import { prepareTracks, type PreparedTrack, type TrackInput } from './tracks.js';
+
+/** Tuning of {@link LayerSelector}; every field is optional. */
+export interface LayerSelectorOptions {
+  /** The clock, in milliseconds. @defaultValue `() => performance.now()` */
+  readonly now?: () => number;
+  /** Upgrades need the budget to exceed the upgraded total by this fraction. @defaultValue 0.15 */
+  readonly upgradeMargin?: number;
+  /** ...and the lowest budget over this many ms must pay for it (the budget held). @defaultValue 4000 */
+  readonly upgradeHoldMs?: number;
+  /**
+   * Which budget of the hold window counts as "held": 0 is the lowest, 0.1 the 10th percentile
+   * (a long window with a low quantile ignores single dips but not a trend). @defaultValue 0
+   */
+  readonly upgradeQuantile?: number;
+  /** Paused tracks resume only with this much headroom. @defaultValue 0.3 */
+  readonly resumeMargin?: number;
+  /** ...and the budget must have held that headroom this long, in ms (a paused track is frozen: resume soon). @defaultValue 1000 */
+  readonly resumeHoldMs?: number;
+  /**
+   * An emergency downgrade lowers tracks until this fraction of the budget is left free, so that
+   * the keyframes the switch asks for fit too. @defaultValue 0.1
+   */
+  readonly headroom?: number;
+  /** Minimum time between two non-emergency changes of one track, in ms (resumes and restores are exempt). @defaultValue 7000 */
+  readonly minChangeIntervalMs?: number;
+  /**
+   * A track lowered by an emergency may return to the layer it had (no higher) as soon as the
+   * budget has paid for that layer with `upgradeMargin` for this long, in ms, without waiting for
+   * `upgradeHoldMs` or `minChangeIntervalMs`: the layer was sustained before the dip. @defaultValue 1000
+   */
+  readonly restoreHoldMs?: number;
+  /** How long after an emergency downgrade the track may still be restored that way, in ms. @defaultValue 10000 */
+  readonly restoreWindowMs?: number;
+}
+
+/** The selector's answer for one track at one tick. */
+export interface LayerDecision {
+  readonly id: string;
+  /** The layer to forward, or null when paused. */
+  readonly layer: Layer | null;
+  /** Whether `layer` differs from the previous tick's. */
+  readonly changed: boolean;
+  /** Ask the publisher for a keyframe: the spatial layer changed or the track resumed. */
+  readonly requestKeyframe: boolean;
+}
+
+interface TrackState {
+  layer: Layer | null;
+  lastChangeMs: number;
+  /** The layer held before the last emergency downgrade, while it may still be restored. */
+  restore: Layer | null;
+  /** When that emergency downgrade happened. */
+  restoreFromMs: number;
+  /** The update that last listed this track. */
+  generation: number;
+}
+
+/**
+ * Stateful layer selection for one subscriber: {@link allocate}'s answer with stability rules so
+ * that pictures neither congest the link nor flip between layers.
+ *
+ * - Over budget, tracks are lowered at once, lowest service class first, only as far as needed;
+ *   one track's single step is preferred when it suffices, so that a dip changes one track.
+ * - A track is raised only when the budget has exceeded the raised total by `upgradeMargin` for
+ *   `upgradeHoldMs` (its `upgradeQuantile`), and not sooner than `minChangeIntervalMs` after its
+ *   last change.
+ * - A track an emergency lowered returns to its former layer (no higher) once the budget has paid
+ *   for it with `upgradeMargin` for `restoreHoldMs`, within `restoreWindowMs` of the dip.
+ * - A paused track resumes only with `resumeMargin` of headroom.
+ * - Hidden tracks pause and viewport shrinks apply at once; a spatial change or resume asks for a
+ *   keyframe (the forwarder switches when it arrives, see {@link LayerForwarder}).
+ *
+ * @example
+ * ```ts
+ * const selector = new LayerSelector({ now: () => clock.ms });
+ * for (const d of selector.update(tracks, estimator.estimateBps())) {
+ *   if (d.requestKeyframe) requestPli(d.id);
+ * }
+ * ```
+ */
+export class LayerSelector {
+  private readonly now: () => number;
+  private readonly upgradeMargin: number;
+  private readonly upgradeHoldMs: number;
+  private readonly upgradeQuantile: number;
+  private readonly resumeMargin: number;
+  private readonly minChangeIntervalMs: number;
+  private readonly resumeHoldMs: number;
+  private readonly headroom: number;
+  private readonly restoreHoldMs: number;
+  private readonly restoreWindowMs: number;
+  private readonly states = new Map<string, TrackState>();
+  private generation = 0;
+  // Budgets of recent updates (time, bps), oldest first, spanning the longest hold window.
+  private readonly histT: number[] = [];
+  private readonly histB: number[] = [];
+
+  /**
+   * @param options - clock and stability tuning
+   * @throws {@link SimulcastError} `INVALID_OPTION` for a negative or non-finite option
+   */
+  constructor(options: LayerSelectorOptions = {}) {
+    if (options.now !== undefined && typeof options.now !== 'function') throw new SimulcastError('INVALID_OPTION', 'now must be a function returning milliseconds');
+    this.now = options.now ?? (() => performance.now());
+    this.upgradeMargin = optionAtLeast(options.upgradeMargin, 0.15, 0, 'upgradeMargin');
+    this.upgradeHoldMs = optionAtLeast(options.upgradeHoldMs, 4000, 0, 'upgradeHoldMs');
+    this.upgradeQuantile = optionAtLeast(options.upgradeQuantile, 0, 0, 'upgradeQuantile');
+    if (this.upgradeQuantile >= 1) throw new SimulcastError('INVALID_OPTION', `upgradeQuantile must be below 1, got ${this.upgradeQuantile}`);
+    this.resumeMargin = optionAtLeast(options.resumeMargin, 0.3, 0, 'resumeMargin');
+    this.headroom = optionAtLeast(options.headroom, 0.1, 0, 'headroom');
+    if (this.headroom >= 1) throw new SimulcastError('INVALID_OPTION', `headroom must be below 1, got ${this.headroom}`);
+    this.resumeHoldMs = optionAtLeast(options.resumeHoldMs, 1000, 0, 'resumeHoldMs');
+    this.minChangeIntervalMs = optionAtLeast(options.minChangeIntervalMs, 7000, 0, 'minChangeIntervalMs');
+    this.restoreHoldMs = optionAtLeast(options.restoreHoldMs, 1000, 0, 'restoreHoldMs');
+    this.restoreWindowMs = optionAtLeast(options.restoreWindowMs, 10_000, 0, 'restoreWindowMs');
+  }
+
+  /**
+   * Decides the layer of every track for this tick.
+   *
+   * @param tracks - the subscriber's current tracks (tracks no longer listed are forgotten)
+   * @param budgetBps - the subscriber's available bandwidth, e.g. a {@link BandwidthEstimator} estimate
+   * @returns one decision per track, in service order
+   * @throws {@link SimulcastError} for an invalid budget, track or ladder
+   */
+  update(tracks: readonly TrackInput[], budgetBps: number): LayerDecision[] {
+    finiteAtLeast(budgetBps, 0, 'budgetBps');
+    const now = finiteAtLeast(this.now(), -Infinity, 'now()', 'INVALID_OPTION');
+    const prepared = prepareTracks(tracks);
+    const n = prepared.length;
+    const ideal = allocateIndexes(prepared, budgetBps);
+    this.remember(now, budgetBps);
+    // "Held for a while" = the lowest budget seen over the whole hold window still pays for it.
+    const heldResume = this.held(now, this.resumeHoldMs, 0);
+    const heldRestore = this.held(now, this.restoreHoldMs, 0) / (1 + this.upgradeMargin);
+    // The allocations below are computed only when some track may move (most ticks none can).
+    const lazy = (bps: () => number): (() => Int32Array) => {
+      let memo: Int32Array | undefined;
+      return () => (memo ??= allocateIndexes(prepared, bps()));
+    };
+    const roomy = lazy(() => this.held(now, this.upgradeHoldMs, this.upgradeQuantile) / (1 + this.upgradeMargin));
+    const resume = lazy(() => heldResume / (1 + this.resumeMargin));
+    const admit = lazy(() => budgetBps / (1 + this.resumeMargin));
+    const roomyNow = lazy(() => budgetBps / (1 + this.upgradeMargin));
+    const states: TrackState[] = [];
+    const before: (Layer | null)[] = [];
+    const cur = new Int32Array(n);
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const t = prepared[i]!;
+      let s = this.states.get(t.id);
+      if (s === undefined) {
+        // A new track starts paused and is admitted by the rules below, at once if it fits.
+        s = { layer: null, lastChangeMs: -Infinity, restore: null, restoreFromMs: -Infinity, generation: 0 };
+      }
+      states.push(s);
+      before.push(s.layer);
+      // Audio has no stability rules: it takes what a fresh allocation gives it, at once.
+      cur[i] = t.kind === 'audio' ? ideal[i]! : t.visible ? indexAtOrBelow(t, s.layer) : -1;
+      total += cost(t, cur[i]!);
+    }
+    // Emergency: over budget, lower tracks at once, never below what a fresh allocation would give
+    // them. One dip should change as few tracks as possible: first look, from the back of the
+    // service order, for one track whose single step down is enough; otherwise lower tracks from
+    // the back, each only as far as needed.
+    if (total > budgetBps) {
+      // A spatial step gets the whole headroom (its keyframe); a temporal step half of it, for
+      // the frames a layer's rate rounds over in one second.
+      const goal = budgetBps * (1 - this.headroom);
+      const enough = budgetBps * (1 - this.headroom / 2);
+      const floor = allocateIndexes(prepared, goal);
+      const lower = (i: number, j: number): void => {
+        const s = states[i]!;
+        total -= cost(prepared[i]!, cur[i]!) - cost(prepared[i]!, j);
+        if (s.restore === null || now - s.restoreFromMs > this.restoreWindowMs) s.restore = before[i]!;
+        s.restoreFromMs = now;
+        cur[i] = j;
+      };
+      for (let i = n - 1; i >= 0 && total > enough; i--) {
+        const t = prepared[i]!;
+        const c = cur[i]!;
+        if (c <= floor[i]! || c < 0) continue;
+        const from = t.eligible[c]!;
+        for (let j = c - 1; j >= floor[i]!; j--) {
+          const to = j < 0 ? null : t.eligible[j]!;
+          const limit = to !== null && to.spatial === from.spatial ? enough : goal;
+          if (total - cost(t, c) + cost(t, j) <= limit) {
+            lower(i, j);
+            break;
+          }
+        }
+      }
+      for (let i = n - 1; i >= 0 && total > enough; i--) {
+        const t = prepared[i]!;
+        if (cur[i]! <= floor[i]!) continue;
+        let j = cur[i]! - 1;
+        while (j > floor[i]! && total - cost(t, cur[i]!) + cost(t, j) > goal) j--;
+        lower(i, j);
+      }
+    }
+    // Upgrades and resumes: only with margin, held for a while, spaced in time.
+    for (let i = 0; i < n; i++) {
+      const t = prepared[i]!;
+      const s = states[i]!;
+      if (t.kind === 'audio') continue;
+      const paused = cur[i]! < 0;
+      // A track never seen before is admitted at once, with resume headroom on the current budget.
+      const fresh = before[i] === null && s.lastChangeMs === -Infinity;
+      if (!fresh && !paused && (now - s.lastChangeMs < this.minChangeIntervalMs || cur[i] === t.eligible.length - 1)) continue;
+      const held = fresh ? admit()[i]! : paused ? resume()[i]! : roomy()[i]!;
+      if (held <= cur[i]!) continue;
+      // The held budget proved the next step safe; go as far as today's budget allows, so that
+      // one change does the work of several small ones.
+      const want = fresh || paused ? held : Math.max(held, roomyNow()[i]!);
+      const limit = (fresh || !paused ? budgetBps : heldResume) / (1 + (paused ? this.resumeMargin : this.upgradeMargin));
+      for (let j = want; j > cur[i]!; j--) {
+        const delta = cost(t, j) - cost(t, cur[i]!);
+        if (total + delta <= limit) {
+          total += delta;
+          cur[i] = j;
+          break;
+        }
+      }
+    }
+    // Restores: a track the emergency lowered goes back to its former layer once the budget has
+    // paid for it again for a short while; the layer held before the dip needs no long proof.
+    for (let i = 0; i < n; i++) {
+      const t = prepared[i]!;
+      const s = states[i]!;
+      if (s.restore === null) continue;
+      const target = cur[i]! < 0 ? -1 : indexAtOrBelow(t, s.restore);
+      if (target <= cur[i]! || now - s.restoreFromMs > this.restoreWindowMs) {
+        s.restore = null;
+        continue;
+      }
+      const delta = cost(t, target) - cost(t, cur[i]!);
+      if (total + delta <= Math.min(heldRestore, budgetBps / (1 + this.upgradeMargin))) {
+        total += delta;
+        cur[i] = target;
+        s.restore = null;
+      }
+    }
+    const out: LayerDecision[] = [];
+    const gen = ++this.generation;
+    for (let i = 0; i < n; i++) {
+      const t = prepared[i]!;
+      const s = states[i]!;
+      const layer = cur[i]! < 0 ? null : t.eligible[cur[i]!]!;
+      const prev = before[i]!;
+      const changed = layer !== prev && !(layer !== null && prev !== null && layer.spatial === prev.spatial && layer.temporal === prev.temporal);
+      if (changed) s.lastChangeMs = now;
+      s.layer = layer;
+      this.states.set(t.id, s);
+      s.generation = gen;
+      const requestKeyframe = changed && t.kind !== 'audio' && layer !== null && (prev === null || prev.spatial !== layer.spatial);
+      out.push({ id: t.id, layer, changed, requestKeyframe });
+    }
+    // Forget tracks no longer listed (only when some are: the common case costs nothing).
+    if (this.states.size > n) for (const [id, st] of this.states) if (st.generation !== gen) this.states.delete(id);
+    return out;
+  }
+
+  private remember(now: number, budget: number): void {
+    this.histT.push(now);
+    this.histB.push(budget);
+    const span = Math.max(this.upgradeHoldMs, this.resumeHoldMs, this.restoreHoldMs);
+    // Keep one entry at or before the window start: the budget in force when the window began.
+    while (this.histT.length > 2 && this.histT[1]! <= now - span) {
+      this.histT.shift();
+      this.histB.shift();
+    }
+  }
+
+  /**
+   * The q-quantile of the budgets over the last `windowMs` (q = 0: the lowest); 0 when the
+   * history does not yet cover the window.
+   */
+  private held(now: number, windowMs: number, q: number): number {
+    const from = now - windowMs;
+    if (this.histT[0]! > from) return windowMs === 0 ? this.histB[this.histB.length - 1]! : 0;
+    let k = this.histT.length - 1;
+    while (k > 0 && this.histT[k]! > from) k--;
+    if (q === 0) {
+      let min = Infinity;
+      for (let i = k; i < this.histB.length; i++) min = Math.min(min, this.histB[i]!);
+      return min;
+    }
+    const values = Float64Array.from(this.histB.slice(k)).sort();
+    return values[Math.floor(q * (values.length - 1))]!;
+  }
+
+  /**
+   * The layer chosen for a track at the last {@link update}.
+   *
+   * @param id - a track id
+   * @returns the layer, null when paused
+   * @throws {@link SimulcastError} `UNKNOWN_TRACK` when the id was not in the last update
+   */
+  layerOf(id: string): Layer | null {
+    const s = this.states.get(id);
+    if (s === undefined) throw new SimulcastError('UNKNOWN_TRACK', `no track ${JSON.stringify(String(id)).slice(0, 60)} in the last update`);
+    return s.layer;
+  }
+}
+
+function cost(t: PreparedTrack, i: number): number {
+  return i < 0 ? 0 : t.eligible[i]!.bitrateBps;
+}
+
+/** The index of `layer` among the eligible layers, or of the costliest eligible layer not above it. */
+function indexAtOrBelow(t: PreparedTrack, layer: Layer | null): number {
+  if (layer === null) return -1;
+  let best = -1;
+  for (let j = 0; j < t.eligible.length; j++) {
+    const e = t.eligible[j]!;
+    if (e.spatial === layer.spatial && e.temporal === layer.temporal) return j;
+    if (e.bitrateBps <= layer.bitrateBps) best = j;
+  }
+  return best === -1 ? 0 : best;
+}

@@ -1,0 +1,15 @@
+export { simulate } from './sim/simulate.js';
+export type { SimMode, SimOptions, SimResult } from './sim/simulate.js';
+export { stableSelector } from './sim/SimSelector.js';
+export type { SimSelector } from './sim/SimSelector.js';
+export { defaultScenario } from './sim/scenario.js';
+export type { Scenario } from './sim/scenario.js';
+export { parseMahimahi, parseThroughputLog, MAHIMAHI_PACKET_BYTES, MAX_TRACE_INPUT } from './sim/parseTraces.js';
+export type { ThroughputLogOptions } from './sim/parseTraces.js';
+export { capacityBps, sliceTrace, stepTrace, traceDurationMs, MAX_TRACE_MS } from './sim/CapacityTrace.js';
+export type { CapacityTrace } from './sim/CapacityTrace.js';
+export { BottleneckLink } from './sim/BottleneckLink.js';
+export type { LinkOptions, LinkPacket } from './sim/BottleneckLink.js';
+export { summarise, estimatorMetrics, quantile } from './sim/metrics.js';
+export type { SimWindow, TrackStats, SimSummary, EstimatorMetrics } from './sim/metrics.js';
+export { seededRandom } from './sim/rng.js';

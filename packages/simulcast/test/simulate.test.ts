@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { SimulcastError } from '../src/index.js';
+import { defaultScenario, simulate, stableSelector, stepTrace, summarise, type SimSelector } from '../src/sim.js';
+
+describe('simulate', () => {
+  it('true-capacity: plenty of capacity means top layers, no freeze, no overshoot', () => {
+    const r = simulate(stepTrace([{ ms: 20_000, bps: 10e6 }]));
+    expect(r.overshoot).toBe(0);
+    expect(r.utilisation).toBeGreaterThan(0.95);
+    expect(r.freeze).toBeLessThan(0.02);
+    const speaker = r.tracks.find((t) => t.id === 'speaker')!;
+    expect(speaker.layerMs['S2T2']).toBeGreaterThan(18_000);
+    expect(r.windows).toHaveLength(20);
+    expect(r.estimator).toBeNull();
+  });
+
+  it('recomputes its aggregates from the exposed timeline', () => {
+    const r = simulate(stepTrace([{ ms: 10_000, bps: 3e6 }, { ms: 10_000, bps: 8e5 }, { ms: 10_000, bps: 2e6 }]));
+    expect(summarise(r.windows, r.tracks, r.durationMs)).toEqual({
+      utilisation: r.utilisation,
+      overshoot: r.overshoot,
+      switchesPerMinute: r.switchesPerMinute,
+      freeze: r.freeze,
+      paused: r.paused,
+      feasible: r.feasible,
+      freezeFeasible: r.freezeFeasible,
+      switchesPerMinuteFeasible: r.switchesPerMinuteFeasible,
+    });
+    // The per-window counts add up to the per-track ones.
+    const sum = (f: (w: (typeof r.windows)[number]) => number): number => r.windows.reduce((n, w) => n + f(w), 0);
+    expect(sum((w) => w.freezeMs)).toBe(r.tracks.reduce((n, t) => n + t.freezeMs, 0));
+    expect(sum((w) => w.switches)).toBe(r.tracks.reduce((n, t) => n + t.switches, 0));
+    for (const w of r.windows) expect(w.demandBps).toBeGreaterThan(3.5e6);
+  });
+
+  it('separates windows too small for the cheapest allocation', () => {
+    // 40 k audio + 80 k screen + 3 x 60 k cameras = 300 k is the floor; 200 k cannot pay for it.
+    const r = simulate(stepTrace([{ ms: 20_000, bps: 3e6 }, { ms: 20_000, bps: 2e5 }]));
+    expect(r.windows[0]!.floorBps).toBe(300_000);
+    expect(r.feasible).toBeCloseTo(0.5, 5);
+    expect(r.freeze).toBeGreaterThan(0.1);
+    expect(r.freezeFeasible).toBeLessThan(r.freeze);
+    expect(r.freezeFeasible).toBeLessThan(0.02);
+  });
+
+  it('estimator mode: finds a steady link without a standing queue', () => {
+    const r = simulate(stepTrace([{ ms: 60_000, bps: 2.5e6 }]), { mode: 'estimator' });
+    const e = r.estimator!;
+    expect(e.queueDelayP95Ms).toBeLessThan(200);
+    expect(e.lossRatio).toBeLessThan(0.01);
+    const late = r.windows.slice(30).map((w) => w.estimateBps!);
+    expect(late.reduce((a, b) => a + b, 0) / late.length).toBeGreaterThan(1e6);
+    expect(r.utilisation).toBeGreaterThan(0.4);
+  });
+
+  it('is deterministic', () => {
+    const t = stepTrace([{ ms: 8000, bps: 1.5e6 }, { ms: 8000, bps: 4e6 }]);
+    expect(simulate(t, { mode: 'estimator', seed: 9 })).toEqual(simulate(t, { mode: 'estimator', seed: 9 }));
+  });
+
+  it('counts a freeze while a track waits for its keyframe', () => {
+    const slow = simulate(stepTrace([{ ms: 30_000, bps: 4e6 }, { ms: 30_000, bps: 6e5 }]), { keyframeDelayMs: 900 });
+    const quick = simulate(stepTrace([{ ms: 30_000, bps: 4e6 }, { ms: 30_000, bps: 6e5 }]), { keyframeDelayMs: 10 });
+    expect(slow.freeze).toBeGreaterThan(quick.freeze);
+    expect(slow.tracks.some((t) => t.waitingKeyframeMs > 0)).toBe(true);
+  });
+
+  it('rejects bad options and policies that invent tracks', () => {
+    const t = stepTrace([{ ms: 2000, bps: 1e6 }]);
+    expect(() => simulate(t, { mode: 'oracle' as never })).toThrowError(SimulcastError);
+    expect(() => simulate(t, { tickMs: 0 })).toThrowError(SimulcastError);
+    expect(() => simulate(t, { durationMs: Number.NaN })).toThrowError(SimulcastError);
+    const liar = (): SimSelector => ({ select: () => [{ id: 'ghost', layer: null }] });
+    expect(() => simulate(t, { selector: liar })).toThrowError(expect.objectContaining({ code: 'UNKNOWN_TRACK' }) as Error);
+  });
+
+  it('runs the default scenario with any stable-selector tuning', () => {
+    const r = simulate(stepTrace([{ ms: 5000, bps: 2e6 }]), { scenario: defaultScenario(), selector: stableSelector({ upgradeHoldMs: 0, minChangeIntervalMs: 0 }) });
+    expect(r.tracks.map((t) => t.id)).toEqual(['screen', 'speaker', 'camera-2', 'camera-3']);
+  });
+});

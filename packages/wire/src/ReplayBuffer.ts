@@ -1,0 +1,144 @@
+import type { DispatchFrame } from './Frame.js';
+import { Op } from './Op.js';
+import { WireError } from './WireError.js';
+
+/** Options of {@link ReplayBuffer}. */
+export interface ReplayBufferOptions {
+  /**
+   * Most dispatches kept.
+   * @defaultValue 1024
+   */
+  capacity?: number;
+  /**
+   * Dispatches older than this (ms) are dropped and can no longer be replayed.
+   * @defaultValue 120000
+   */
+  maxAgeMs?: number;
+  /**
+   * Clock in ms.
+   * @defaultValue Date.now
+   */
+  now?: () => number;
+}
+
+/** The answer of {@link ReplayBuffer.since}. */
+export type ReplayResult =
+  | { ok: true; frames: DispatchFrame[] }
+  | {
+      ok: false;
+      /**
+       * `gap`: some missed dispatch was already dropped (capacity, age or ack): identify again.
+       * `ahead`: the client claims a sequence number never sent. `invalid`: not a sequence number.
+       */
+      reason: 'gap' | 'ahead' | 'invalid';
+    };
+
+/**
+ * The last dispatches of one session, numbered from 1, kept so that a client that drops its
+ * connection can resume: {@link ReplayBuffer.since} returns exactly the dispatches after the
+ * last one the client saw, or says the gap cannot be filled. Bounded by count and by age; time
+ * is read from the injected clock only when the buffer is used (no timers).
+ *
+ * @example
+ * ```ts
+ * const replay = new ReplayBuffer({ capacity: 512 });
+ * socket.send(codec.encode(replay.push('MESSAGE_CREATE', message)));
+ * // later, on Resume { seq }:
+ * const r = replay.since(seq);
+ * if (r.ok) r.frames.forEach((f) => socket.send(codec.encode(f)));
+ * else socket.send(codec.encode({ op: Op.InvalidSession, d: { resumable: false } }));
+ * ```
+ */
+export class ReplayBuffer {
+  private readonly capacity: number;
+  private readonly maxAgeMs: number;
+  private readonly now: () => number;
+  // Ring storage grows by doubling up to `capacity`, so an idle session costs a few slots,
+  // not the whole capacity.
+  private frames: (DispatchFrame | undefined)[] = [];
+  private times: Float64Array = new Float64Array(0);
+  private head = 0; // ring index of the oldest kept dispatch
+  private count = 0;
+  private last = 0;
+
+  /** @throws {@link WireError} `invalid-field` for a capacity below 1 or a non-positive age. */
+  constructor(options: ReplayBufferOptions = {}) {
+    const capacity = options.capacity ?? 1024;
+    const maxAgeMs = options.maxAgeMs ?? 120_000;
+    if (!Number.isSafeInteger(capacity) || capacity < 1 || capacity > 1 << 24) {
+      throw new WireError('invalid-field', 'capacity must be an integer in 1..16777216', 'capacity');
+    }
+    if (!(maxAgeMs > 0)) throw new WireError('invalid-field', 'maxAgeMs must be positive', 'maxAgeMs');
+    this.capacity = capacity;
+    this.maxAgeMs = maxAgeMs;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Sequence number of the latest dispatch, 0 before the first. */
+  get lastSeq(): number {
+    return this.last;
+  }
+
+  /** Dispatches currently kept. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Numbers and keeps a dispatch; returns the frame to send. */
+  push<T extends string, D>(t: T, d: D): DispatchFrame<T, D> {
+    const frame: DispatchFrame<T, D> = { op: Op.Dispatch, s: ++this.last, t, d };
+    if (this.count === this.capacity) this.dropOldest();
+    else if (this.count === this.frames.length) this.grow();
+    const at = (this.head + this.count) % this.frames.length;
+    this.frames[at] = frame as DispatchFrame;
+    this.times[at] = this.now();
+    this.count++;
+    return frame;
+  }
+
+  /** The client has received everything up to `seq` (from its heartbeat): those need not be kept. */
+  ack(seq: number): void {
+    if (!Number.isSafeInteger(seq)) return;
+    while (this.count > 0 && this.frames[this.head]!.s <= seq) this.dropOldest();
+  }
+
+  /**
+   * Dispatches after `seq` (the last one the client received; 0 for none), in order.
+   * Never throws: a bad or unfillable `seq` is an answer, since it comes from the client.
+   */
+  since(seq: number): ReplayResult {
+    if (!Number.isSafeInteger(seq) || seq < 0) return { ok: false, reason: 'invalid' };
+    if (seq > this.last) return { ok: false, reason: 'ahead' };
+    this.expire();
+    const first = this.count > 0 ? this.frames[this.head]!.s : this.last + 1;
+    if (seq + 1 < first) return { ok: false, reason: 'gap' };
+    const frames: DispatchFrame[] = [];
+    for (let i = seq + 1 - first; i < this.count; i++) frames.push(this.frames[(this.head + i) % this.frames.length]!);
+    return { ok: true, frames };
+  }
+
+  private expire(): void {
+    const cutoff = this.now() - this.maxAgeMs;
+    while (this.count > 0 && this.times[this.head]! < cutoff) this.dropOldest();
+  }
+
+  private dropOldest(): void {
+    this.frames[this.head] = undefined;
+    this.head = (this.head + 1) % this.frames.length;
+    this.count--;
+  }
+
+  private grow(): void {
+    const size = Math.min(this.capacity, Math.max(8, this.frames.length * 2));
+    const frames = new Array<DispatchFrame | undefined>(size);
+    const times = new Float64Array(size);
+    for (let i = 0; i < this.count; i++) {
+      const from = (this.head + i) % this.frames.length;
+      frames[i] = this.frames[from];
+      times[i] = this.times[from]!;
+    }
+    this.frames = frames;
+    this.times = times;
+    this.head = 0;
+  }
+}

@@ -1,0 +1,43 @@
+import { WireError } from './WireError.js';
+
+/** A value that JSON can carry: what generic (schema-less) payloads may hold. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * Checks that `value` is JSON-like: plain objects and arrays, strings, finite numbers, booleans,
+ * null; at most `maxDepth` levels; no `__proto__`, `constructor` or `prototype` keys, which
+ * would let a payload reach object prototypes in careless consumers.
+ * @throws {@link WireError} `invalid-field` or `too-large` (depth).
+ * @internal
+ */
+export function assertJson(value: unknown, path: string, maxDepth: number, depth = 0): asserts value is JsonValue {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return;
+    case 'number':
+      if (!Number.isFinite(value)) throw new WireError('invalid-field', 'numbers must be finite', path);
+      return;
+    case 'object': {
+      if (value === null) return;
+      if (depth >= maxDepth) throw new WireError('too-large', `payload nests deeper than ${maxDepth}`, path);
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) assertJson(value[i], `${path}[${i}]`, maxDepth, depth + 1);
+        return;
+      }
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if (proto !== Object.prototype && proto !== null) {
+        throw new WireError('invalid-field', 'only plain objects, arrays and primitives are allowed', path);
+      }
+      for (const key of Object.keys(value)) {
+        if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
+          throw new WireError('invalid-field', `key "${key}" is not allowed`, path);
+        }
+        assertJson((value as Record<string, unknown>)[key], path === '' ? key : `${path}.${key}`, maxDepth, depth + 1);
+      }
+      return;
+    }
+    default:
+      throw new WireError('invalid-field', `${typeof value} is not a JSON value`, path);
+  }
+}

@@ -1,0 +1,83 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ReplayBuffer, WireError } from '../src/index.js';
+
+type Step = { kind: 'send'; n: number; lost: boolean } | { kind: 'tick'; ms: number } | { kind: 'resume' } | { kind: 'ack' };
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({ kind: fc.constant('send' as const), n: fc.integer({ min: 1, max: 20 }), lost: fc.boolean() }),
+  fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 0, max: 5000 }) }),
+  fc.constant({ kind: 'resume' as const }),
+  fc.constant({ kind: 'ack' as const }),
+);
+
+describe('ReplayBuffer', () => {
+  it('loses and duplicates nothing across any sequence of drops and resumes within its limits', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1000, max: 20_000 }), fc.array(step, { maxLength: 60 }), (capacity, maxAgeMs, steps) => {
+        let now = 0;
+        const buffer = new ReplayBuffer({ capacity, maxAgeMs, now: () => now });
+        const received: number[] = []; // what the client has, in order
+        const sentAt = new Map<number, number>();
+        let acked = 0;
+        for (const st of steps) {
+          if (st.kind === 'tick') now += st.ms;
+          else if (st.kind === 'send') {
+            for (let i = 0; i < st.n; i++) {
+              const f = buffer.push('EVENT', { i });
+              sentAt.set(f.s, now);
+              if (!st.lost) {
+                // A connection that dropped loses everything after the first lost frame.
+                if (received.length === f.s - 1) received.push(f.s);
+              }
+            }
+          } else if (st.kind === 'ack') {
+            acked = received.length;
+            buffer.ack(acked);
+          } else {
+            const last = received.length;
+            const r = buffer.since(last);
+            // Fillable exactly when every missed dispatch is within capacity, age and not acked away.
+            const missed = [];
+            for (let s = last + 1; s <= buffer.lastSeq; s++) missed.push(s);
+            const fillable = missed.length <= capacity && missed.every((s) => sentAt.get(s)! >= now - maxAgeMs) && last >= acked;
+            if (fillable) {
+              expect(r.ok).toBe(true);
+              if (r.ok) {
+                expect(r.frames.map((f) => f.s)).toEqual(missed);
+                received.push(...missed);
+              }
+            } else {
+              expect(r).toEqual({ ok: false, reason: 'gap' });
+            }
+          }
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('numbers dispatches from 1 and answers bad resume points without throwing', () => {
+    const b = new ReplayBuffer({ capacity: 4 });
+    expect(b.since(0)).toEqual({ ok: true, frames: [] });
+    expect(b.push('A', 1).s).toBe(1);
+    expect(b.since(5)).toEqual({ ok: false, reason: 'ahead' });
+    expect(b.since(-1)).toEqual({ ok: false, reason: 'invalid' });
+    expect(b.since(Number.NaN)).toEqual({ ok: false, reason: 'invalid' });
+    expect(b.since(1.5)).toEqual({ ok: false, reason: 'invalid' });
+  });
+
+  it('stays bounded by its capacity', () => {
+    const b = new ReplayBuffer({ capacity: 3 });
+    for (let i = 0; i < 1000; i++) b.push('A', i);
+    expect(b.size).toBe(3);
+    expect(b.since(997)).toMatchObject({ ok: true });
+    expect(b.since(996)).toEqual({ ok: false, reason: 'gap' });
+  });
+
+  it('validates its options', () => {
+    expect(() => new ReplayBuffer({ capacity: 0 })).toThrow(WireError);
+    expect(() => new ReplayBuffer({ maxAgeMs: -1 })).toThrow(WireError);
+    expect(() => new ReplayBuffer({ maxAgeMs: Number.NaN })).toThrow(WireError);
+  });
+});
