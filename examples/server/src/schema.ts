@@ -133,7 +133,7 @@ export function integerString(min: number, max: number): Schema<number> {
     json: { type: 'integer', minimum: min, maximum: max },
     optional: false,
     parse(value, path) {
-      if (typeof value !== 'string' || !/^-?[0-9]{1,16}$/.test(value)) fail(path, `must be a decimal integer, got ${JSON.stringify(String(value).slice(0, 20))}`);
+      if (typeof value !== 'string' || !/^-?[0-9]{1,16}$/.test(value)) fail(path, `must be a decimal integer, got ${typeof value === 'string' ? JSON.stringify(value.slice(0, 20)) : describe(value)}`);
       return inner.parse(Number(value), path);
     },
   };

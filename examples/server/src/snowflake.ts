@@ -91,7 +91,10 @@ export function snowflakeAt(ms: number): string {
  * ```
  */
 export function snowflakeTime(id: string): number {
-  if (!isSnowflake(id)) throw new ServiceError('validation', `"${String(id).slice(0, 32)}" is not an id (1 to 19 digits)`);
+  if (!isSnowflake(id)) {
+    const raw: unknown = id;
+    throw new ServiceError('validation', `${typeof raw === 'string' ? JSON.stringify(raw.slice(0, 32)) : `a ${typeof raw}`} is not an id (1 to 19 digits)`);
+  }
   return Number(BigInt(id) >> 22n) + SNOWFLAKE_EPOCH;
 }
 

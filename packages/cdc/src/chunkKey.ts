@@ -44,7 +44,9 @@ export interface ParsedChunkKey {
 export function parseChunkKey(key: string): ParsedChunkKey {
   const m = typeof key === 'string' ? KEY.exec(key) : null;
   if (!m) {
-    throw new CdcError('INVALID_INPUT', `chunk key ${JSON.stringify(String(key)).slice(0, 100)} is not "<${DIGEST_ALGORITHMS.join('|')}>-<64 lower-case hex digits>"`);
+    // Never call String() on a non-string: a hostile object's toString could throw instead of us.
+    const shown = typeof key === 'string' ? JSON.stringify(key).slice(0, 100) : `a value of type ${key === null ? 'null' : typeof key}`;
+    throw new CdcError('INVALID_INPUT', `chunk key ${shown} is not "<${DIGEST_ALGORITHMS.join('|')}>-<64 lower-case hex digits>"`);
   }
   return { algorithm: m[1] as DigestAlgorithm, hex: m[2]! };
 }

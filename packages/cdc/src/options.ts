@@ -76,7 +76,7 @@ const KNOWN_KEYS = new Set(['algorithm', 'minSize', 'avgSize', 'maxSize', 'norma
 function sizeOption(name: string, value: unknown, fallback: number, lo: number, hi: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new CdcError('INVALID_OPTIONS', `${name} must be an integer number of bytes, got ${String(value)}`);
+    throw new CdcError('INVALID_OPTIONS', `${name} must be an integer number of bytes, got ${typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : typeof value === 'number' ? String(value) : typeof value}`);
   }
   if (value < lo || value > hi) {
     throw new CdcError('INVALID_OPTIONS', `${name} must be between ${lo} and ${hi} bytes, got ${value}`);

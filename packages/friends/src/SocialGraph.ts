@@ -2,7 +2,7 @@ import { FriendsError } from './errors.js';
 import { GraphCore } from './GraphCore.js';
 import { checkId, type Id, type IdInterner } from './IdInterner.js';
 import { checkMethod, SIMILARITY_METHODS, type SimilarityMethod } from './methods.js';
-import { choiceOption, intOption, numberOption } from './options.js';
+import { choiceOption, intOption, numberOption, shown } from './options.js';
 import { recommendDense } from './recommend.js';
 import { recommendGuildsDense } from './recommendGuilds.js';
 import type { SortedAdjacency } from './SortedAdjacency.js';
@@ -551,7 +551,7 @@ function numberOrUndefined(options: FriendshipOptions | undefined): unknown {
 function checkWeight(value: unknown, what: string): number {
   if (value === undefined) return 1;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_WEIGHT) {
-    throw new FriendsError('invalid-weight', `${what} must be a positive finite number up to ${MAX_WEIGHT}, got ${String(value)}`);
+    throw new FriendsError('invalid-weight', `${what} must be a positive finite number up to ${MAX_WEIGHT}, got ${shown(value)}`);
   }
   const w = Math.fround(value);
   if (w === 0) throw new FriendsError('invalid-weight', `${what} ${value} is too small to store as a float32; use at least 1.4e-45`);

@@ -12,6 +12,12 @@ function own(options: object | undefined, name: string): unknown {
   return Object.hasOwn(options, name) ? (options as Record<string, unknown>)[name] : undefined;
 }
 
+/** Renders a bad option value without calling a hostile object's toString. */
+export function shown(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  return typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v == null ? String(v) : typeof v;
+}
+
 /**
  * An integer option within `[min, max]`, or `fallback` when absent.
  *
@@ -21,7 +27,7 @@ export function intOption(options: object | undefined, name: string, min: number
   const v = own(options, name);
   if (v === undefined) return fallback;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new FriendsError('invalid-option', `option ${name} must be an integer in [${min}, ${max}], got ${String(v)}`);
+    throw new FriendsError('invalid-option', `option ${name} must be an integer in [${min}, ${max}], got ${shown(v)}`);
   }
   return v;
 }
@@ -35,7 +41,7 @@ export function numberOption(options: object | undefined, name: string, min: num
   const v = own(options, name);
   if (v === undefined) return fallback;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
-    throw new FriendsError('invalid-option', `option ${name} must be a finite number in [${min}, ${max}], got ${String(v)}`);
+    throw new FriendsError('invalid-option', `option ${name} must be a finite number in [${min}, ${max}], got ${shown(v)}`);
   }
   return v;
 }
@@ -49,7 +55,7 @@ export function choiceOption<T extends string>(options: object | undefined, name
   const v = own(options, name);
   if (v === undefined) return fallback;
   if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
-    throw new FriendsError('invalid-option', `option ${name} must be one of ${allowed.join(', ')}; got ${String(v)}`);
+    throw new FriendsError('invalid-option', `option ${name} must be one of ${allowed.join(', ')}; got ${shown(v)}`);
   }
   return v as T;
 }
@@ -62,7 +68,7 @@ export function choiceOption<T extends string>(options: object | undefined, name
 export function boolOption(options: object | undefined, name: string, fallback: boolean): boolean {
   const v = own(options, name);
   if (v === undefined) return fallback;
-  if (typeof v !== 'boolean') throw new FriendsError('invalid-option', `option ${name} must be true or false, got ${String(v)}`);
+  if (typeof v !== 'boolean') throw new FriendsError('invalid-option', `option ${name} must be true or false, got ${shown(v)}`);
   return v;
 }
 

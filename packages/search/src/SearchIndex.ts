@@ -821,7 +821,7 @@ function checkId(id: unknown): void {
 
 function positiveInt(v: unknown, name: string, def: number, max: number): number {
   if (v === undefined) return def;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) throw new SearchError('INVALID_OPTIONS', `${name} must be an integer from 1 to ${max}, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) throw new SearchError('INVALID_OPTIONS', `${name} must be an integer from 1 to ${max}, got ${typeof v === 'number' ? String(v) : typeof v}`);
   return v;
 }
 

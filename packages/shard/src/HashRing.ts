@@ -89,7 +89,7 @@ export class HashRing extends PlacementBase implements Placement {
     this.seed32 = (this.seedHi ^ this.seedLo) | 0;
     const vnodes = options.vnodes ?? (compat ? 40 : 1024);
     if (!Number.isInteger(vnodes) || vnodes < 1 || vnodes > 65536) {
-      throw new ShardError('BAD_OPTION', `vnodes must be an integer from 1 to 65536, got ${String(vnodes)}`);
+      throw new ShardError('BAD_OPTION', `vnodes must be an integer from 1 to 65536, got ${typeof vnodes === 'number' ? String(vnodes) : typeof vnodes}`);
     }
     this.vnodes = vnodes;
     const pph = options.pointsPerHash ?? 4;

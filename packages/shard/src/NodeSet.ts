@@ -80,7 +80,7 @@ export class NodeSet {
   /** Weight of `id`. @throws ShardError `UNKNOWN_NODE` */
   weightOf(id: string): number {
     const i = this.index.get(id);
-    if (i === undefined) throw new ShardError('UNKNOWN_NODE', `node "${String(id)}" is not in this placement`);
+    if (i === undefined) throw new ShardError('UNKNOWN_NODE', `node ${typeof id === 'string' ? JSON.stringify(id.slice(0, 60)) : `of type ${typeof id}`} is not in this placement`);
     return this.weights[i]!;
   }
 
@@ -96,7 +96,7 @@ export class NodeSet {
   /** The specs of a copy without `id`. @throws ShardError `UNKNOWN_NODE` */
   minus(id: string): NodeSpec[] {
     if (typeof id !== 'string' || !this.index.has(id)) {
-      throw new ShardError('UNKNOWN_NODE', `node "${String(id)}" is not in this placement, so it cannot be removed`);
+      throw new ShardError('UNKNOWN_NODE', `node ${typeof id === 'string' ? JSON.stringify(id.slice(0, 60)) : `of type ${typeof id}`} is not in this placement, so it cannot be removed`);
     }
     return this.specs().filter((s) => s.node !== id);
   }

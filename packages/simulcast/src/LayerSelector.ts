@@ -1,4 +1,4 @@
-import { finiteAtLeast, optionAtLeast } from './check.js';
+import { describe, finiteAtLeast, optionAtLeast } from './check.js';
 import { SimulcastError } from './errors.js';
 import { allocateIndexes } from './allocate.js';
 import type { Layer } from './layers.js';
@@ -303,7 +303,7 @@ export class LayerSelector {
    */
   layerOf(id: string): Layer | null {
     const s = this.states.get(id);
-    if (s === undefined) throw new SimulcastError('UNKNOWN_TRACK', `no track ${JSON.stringify(String(id)).slice(0, 60)} in the last update`);
+    if (s === undefined) throw new SimulcastError('UNKNOWN_TRACK', `no track ${describe(id)} in the last update`);
     return s.layer;
   }
 }
