@@ -8,10 +8,16 @@ const MAX_SLOTS = 0x7fffffff;
  * arena, instead of a Set or array object per user: a row costs 12 bytes of bookkeeping and each
  * entry 4 bytes (8 with weights) plus growth slack.
  *
- * A row grows by relocating to the arena's end with 1.5x capacity; the slots it leaves become
- * garbage, which the next arena growth drops by copying only live rows. Insert and remove keep
- * the row sorted, costing O(log d) to find the place plus an O(d) memmove — O(degree), never a
- * rebuild.
+ * Row capacities come from a fixed ladder (1, 2, 3, 4, 6, 8, 12, 16, 24 ...: alternately ×1.5
+ * and ×4/3, so a row is at least 2/3 full once past 4 entries). A full row moves to a block of
+ * the next size, and the block it leaves goes on a free list of its size for the next row that
+ * grows into it: in a growing graph those blocks are reused almost at once, so the arena rarely
+ * needs more than a plain 1.5× copy (one memcpy) when it fills. Only when free blocks make up a
+ * third of the arena does growth compact it row by row instead.
+ *
+ * Insert and remove keep the row sorted: an id above the row's last one (the usual case, since
+ * dense ids are handed out in first-seen order) is appended without a search; otherwise it costs
+ * O(log d) to find the place plus an O(d) memmove — O(degree), never a rebuild.
  *
  * @internal
  */
@@ -24,9 +30,13 @@ export class SortedAdjacency {
   private len: Int32Array;
   private cap: Int32Array;
   private rows = 0;
+  /** End of the used part of the arena; slots past it are free. */
   private top = 0;
-  private dead = 0;
+  /** Slots held by blocks on the free lists. */
+  private freeSlots = 0;
   private live = 0;
+  /** Start offsets of free blocks, by {@link ladderIndex} of their size. */
+  private free: number[][] = [];
 
   /**
    * @param weighted - whether each entry carries a float32 weight
@@ -139,10 +149,14 @@ export class SortedAdjacency {
    */
   insert(r: number, x: number, w: number): boolean {
     if (r >= this.rows) this.ensureRows(r + 1);
-    let pos = this.find(r, x);
-    if (pos >= 0) return false;
-    pos = -pos - 1;
     const l = this.len[r]!;
+    let pos = l;
+    // Appending is the common case (a friend newer than all others): skip the search.
+    if (l !== 0 && this.ids[this.start[r]! + l - 1]! >= x) {
+      pos = this.find(r, x);
+      if (pos >= 0) return false;
+      pos = -pos - 1;
+    }
     if (l === this.cap[r]!) this.growRow(r, l);
     const s = this.start[r]!;
     const at = s + pos;
@@ -151,13 +165,13 @@ export class SortedAdjacency {
     if (l - pos > 32) {
       ids.copyWithin(at + 1, at, s + l);
       if (weights !== undefined) weights.copyWithin(at + 1, at, s + l);
-    } else {
+    } else if (pos < l) {
       // A short shift is cheaper as a loop than as a call into the runtime.
       for (let i = s + l; i > at; i--) ids[i] = ids[i - 1]!;
       if (weights !== undefined) for (let i = s + l; i > at; i--) weights[i] = weights[i - 1]!;
     }
     ids[at] = x;
-    if (this.weights !== undefined) this.weights[at] = w;
+    if (weights !== undefined) weights[at] = w;
     this.len[r] = l + 1;
     this.live++;
     return true;
@@ -195,31 +209,61 @@ export class SortedAdjacency {
     this.rows = n;
   }
 
+  /** Moves row `r` (holding `l` entries) to a block of the next size on the ladder. */
   private growRow(r: number, l: number): void {
-    const newCap = Math.max(l + 1, l + (l >> 1));
+    const oldCap = this.cap[r]!;
+    const newCap = nextCapacity(oldCap);
     const at = this.alloc(newCap);
     // alloc may have compacted the arena, so read the row's start only now.
     const s = this.start[r]!;
     copyRun(this.ids, s, this.ids, at, l);
     if (this.weights !== undefined) copyRun(this.weights, s, this.weights, at, l);
-    this.dead += this.cap[r]!;
+    if (oldCap !== 0) {
+      const c = ladderIndex(oldCap);
+      const list = this.free[c];
+      if (list === undefined) this.free[c] = [s];
+      else list.push(s);
+      this.freeSlots += oldCap;
+    }
     this.start[r] = at;
     this.cap[r] = newCap;
   }
 
+  /** A block of `n` slots (`n` on the ladder): a free one of that size, else from the top. */
   private alloc(n: number): number {
-    if (this.top + n > this.ids.length) this.reorganize(n);
+    const list = this.free[ladderIndex(n)];
+    if (list !== undefined && list.length !== 0) {
+      this.freeSlots -= n;
+      return list.pop()!;
+    }
+    if (this.top + n > this.ids.length) {
+      if (this.freeSlots * 3 > this.top) this.compact(n);
+      else this.enlarge(n);
+    }
     const at = this.top;
     this.top += n;
     return at;
   }
 
+  /** Copies the arena into one 1.5× larger (at least `n` more slots): one memcpy per array. */
+  private enlarge(n: number): void {
+    if (this.top + n > MAX_SLOTS) throw new FriendsError('capacity', `adjacency would exceed ${MAX_SLOTS} entries`);
+    const size = Math.min(Math.max(this.top + n, Math.ceil(this.ids.length * 1.5) + 64), MAX_SLOTS);
+    const ids = new Int32Array(size);
+    ids.set(this.ids.subarray(0, this.top));
+    this.ids = ids;
+    if (this.weights !== undefined) {
+      const weights = new Float32Array(size);
+      weights.set(this.weights.subarray(0, this.top));
+      this.weights = weights;
+    }
+  }
+
   /** Copies live rows (with their capacity) into a fresh arena with room for `n` more slots. */
-  private reorganize(n: number): void {
-    const used = this.top - this.dead;
-    const want = Math.ceil((used + n) * 1.5) + 64;
+  private compact(n: number): void {
+    const used = this.top - this.freeSlots;
     if (used + n > MAX_SLOTS) throw new FriendsError('capacity', `adjacency would exceed ${MAX_SLOTS} entries`);
-    const size = Math.min(want, MAX_SLOTS);
+    const size = Math.min(Math.ceil((used + n) * 1.5) + 64, MAX_SLOTS);
     const ids = new Int32Array(size);
     const weights = this.weights === undefined ? undefined : new Float32Array(size);
     let top = 0;
@@ -236,8 +280,26 @@ export class SortedAdjacency {
     this.ids = ids;
     this.weights = weights;
     this.top = top;
-    this.dead = 0;
+    this.freeSlots = 0;
+    this.free = [];
   }
+}
+
+/**
+ * The capacity after `c` on the ladder 1, 2, 3, 4, 6, 8, 12, 16, 24 ...
+ *
+ * @throws {@link FriendsError} `capacity` past 2^31 - 1 slots
+ */
+function nextCapacity(c: number): number {
+  if (c < 4) return c + 1;
+  const next = (c & (c - 1)) === 0 ? c + (c >>> 1) : (c / 3) * 4;
+  if (next > MAX_SLOTS) throw new FriendsError('capacity', `a row cannot hold more than ${c} entries`);
+  return next;
+}
+
+/** Position of capacity `c` on the ladder: 2·floor(log2 c), plus 1 for the ×1.5 sizes. */
+function ladderIndex(c: number): number {
+  return 2 * (31 - Math.clz32(c)) + ((c & (c - 1)) === 0 ? 0 : 1);
 }
 
 /** Copies `n` entries; a loop for short runs (most rows), a native copy for long ones. */

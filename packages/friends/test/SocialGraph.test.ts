@@ -66,6 +66,59 @@ describe('SocialGraph storage', () => {
     expect(g.hasFriendship('hub', 2)).toBe(false);
   });
 
+  it('keeps every row intact while rows grow, move to larger blocks and reuse freed ones', () => {
+    // A few hubs and many small users, so that rows pass through many capacities, free blocks of
+    // every size pile up and get reused, and the arena both grows and compacts.
+    const user = fc.oneof(fc.nat(3), fc.nat(400));
+    const op = fc.tuple(fc.boolean(), user, user, fc.integer({ min: 1, max: 64 }));
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 3000 }), (ops) => {
+        const g = new SocialGraph();
+        const model = new Map<number, Map<number, number>>();
+        const row = (a: number): Map<number, number> => {
+          let r = model.get(a);
+          if (!r) model.set(a, (r = new Map()));
+          return r;
+        };
+        for (const [add, a, b, w] of ops) {
+          if (a === b) continue;
+          if (add && !row(a).has(b)) {
+            g.addFriendship(a, b, { weight: w / 4 });
+            row(a).set(b, w / 4);
+            row(b).set(a, w / 4);
+          } else if (!add) {
+            expect(g.removeFriendship(a, b)).toBe(row(a).delete(b));
+            row(b).delete(a);
+          }
+        }
+        for (const [a, r] of model) {
+          expect(g.degree(a)).toBe(r.size);
+          expect(new Set(g.friendsOf(a))).toEqual(new Set(r.keys()));
+          for (const [b, w] of r) expect(g.interaction(a, b)).toBe(w);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('compacts the arena when freed blocks pile up, keeping every row', () => {
+    // Arrange: a hub grows to 5 000 friends, leaving its outgrown blocks free; then 20 000 small
+    // rows fill the arena until it must grow, which compacts instead.
+    const g = new SocialGraph();
+    for (let i = 1; i <= 5000; i++) g.addFriendship('hub', i);
+    for (let i = 0; i < 20_000; i++) g.addFriendship(`p${i}`, `q${i}`);
+    // Act: remove and re-add a spread of edges after the moves.
+    for (let i = 1; i <= 5000; i += 7) g.removeFriendship(i, 'hub');
+    for (let i = 1; i <= 5000; i += 14) g.addFriendship('hub', i, { weight: 2 });
+    // Assert
+    const expected = Array.from({ length: 5000 }, (_, j) => j + 1).filter((i) => (i - 1) % 7 !== 0 || (i - 1) % 14 === 0);
+    expect(new Set(g.friendsOf('hub'))).toEqual(new Set(expected));
+    expect(g.interaction('hub', 15)).toBe(2);
+    expect(g.interaction('hub', 2)).toBe(1);
+    for (let i = 0; i < 20_000; i += 997) expect(g.friendsOf(`q${i}`)).toEqual([`p${i}`]);
+    expect(g.friendshipCount).toBe(expected.length + 20_000);
+  });
+
   it('accepts string and numeric ids as distinct users', () => {
     const g = new SocialGraph();
     g.addFriendship(1, '1');
