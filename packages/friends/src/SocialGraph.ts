@@ -120,6 +120,15 @@ export type RequestOutcome = 'pending' | 'accepted';
  * ```
  */
 export class SocialGraph {
+  /**
+   * One empty graph held as long as the class (about 5 kB), never read. V8 ties optimised code
+   * to the hidden classes it was compiled for and throws it away when no object of those classes
+   * is left ("weak objects" deoptimisation). Without it, a graph built after every earlier one
+   * was garbage-collected ran unoptimised until the insert path was recompiled — tens of
+   * milliseconds, most of the build time of the 88 k-edge ego-Facebook graph (issue 7). A
+   * static field, because a module-level constant nothing reads is not kept alive.
+   */
+  static readonly #shapeKeeper: SocialGraph = new SocialGraph();
   readonly #core: GraphCore = new GraphCore();
 
   /** Number of users seen (in any relation). */
