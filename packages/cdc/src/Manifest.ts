@@ -1,4 +1,5 @@
 import { DIGEST_ALGORITHMS, type DigestAlgorithm } from './digest.js';
+import { describeValue } from './describeValue.js';
 import { CdcError } from './errors.js';
 import { resolveChunkerOptions, type ResolvedChunkerOptions } from './options.js';
 
@@ -70,11 +71,11 @@ export function parseManifest(input: unknown): Manifest {
   }
   const m = plainObject(value, 'manifest');
   onlyKeys(m, MANIFEST_KEYS, 'manifest');
-  if (m.version !== 1) fail(`manifest version must be 1, got ${JSON.stringify(m.version)}`);
+  if (m.version !== 1) fail(`manifest version must be 1, got ${describeValue(m.version)}`);
   const size = m.size;
-  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) fail(`manifest size must be a non-negative integer, got ${String(size)}`);
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) fail(`manifest size must be a non-negative integer, got ${describeValue(size)}`);
   const algorithm = m.digestAlgorithm as DigestAlgorithm;
-  if (!DIGEST_ALGORITHMS.includes(algorithm)) fail(`manifest digestAlgorithm must be ${DIGEST_ALGORITHMS.join(' or ')}, got ${JSON.stringify(algorithm)}`);
+  if (!DIGEST_ALGORITHMS.includes(algorithm)) fail(`manifest digestAlgorithm must be ${DIGEST_ALGORITHMS.join(' or ')}, got ${describeValue(algorithm)}`);
   if (typeof m.digest !== 'string' || !HEX64.test(m.digest)) fail('manifest digest must be 64 lower-case hex digits');
   if (!Array.isArray(m.chunks)) fail('manifest chunks must be an array');
   let sum = 0;
@@ -84,7 +85,7 @@ export function parseManifest(input: unknown): Manifest {
     if (typeof o.digest !== 'string' || !HEX64.test(o.digest)) fail(`chunks[${i}].digest must be 64 lower-case hex digits`);
     const length = o.length;
     if (typeof length !== 'number' || !Number.isInteger(length) || length < 1 || length > MAX_CHUNK) {
-      fail(`chunks[${i}].length must be an integer 1..${MAX_CHUNK}, got ${String(length)}`);
+      fail(`chunks[${i}].length must be an integer 1..${MAX_CHUNK}, got ${describeValue(length)}`);
     }
     sum += length;
     return { digest: o.digest, length };

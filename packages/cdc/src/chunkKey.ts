@@ -17,9 +17,11 @@ const KEY = /^(sha256|blake3)-([0-9a-f]{64})$/;
  * ```
  */
 export function chunkKey(algorithm: DigestAlgorithm, hex: string): string {
-  const key = `${algorithm}-${hex}`;
-  parseChunkKey(key);
-  return key;
+  // Only strings are joined: a template literal on a hostile value (Symbol, throwing toString)
+  // would throw a TypeError instead of the CdcError parseChunkKey gives.
+  const key = typeof algorithm === 'string' && typeof hex === 'string' ? `${algorithm}-${hex}` : undefined;
+  parseChunkKey(key as string);
+  return key as string;
 }
 
 /** A chunk key taken apart. */

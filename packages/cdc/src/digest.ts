@@ -1,4 +1,5 @@
 import { createBLAKE3, createSHA256, type IHasher } from 'hash-wasm';
+import { describeValue } from './describeValue.js';
 import { CdcError } from './errors.js';
 import { toHex } from './hex.js';
 import { nodeSha256 } from './nodeSha256.js';
@@ -102,11 +103,11 @@ async function wasmDigest(algorithm: DigestAlgorithm): Promise<Digest> {
  */
 export async function createDigest(algorithm: DigestAlgorithm = 'sha256', options: DigestOptions = {}): Promise<Digest> {
   if (!DIGEST_ALGORITHMS.includes(algorithm)) {
-    throw new CdcError('INVALID_OPTIONS', `unknown digest "${String(algorithm)}"; use ${DIGEST_ALGORITHMS.join(' or ')}`);
+    throw new CdcError('INVALID_OPTIONS', `unknown digest ${describeValue(algorithm)}; use ${DIGEST_ALGORITHMS.join(' or ')}`);
   }
   const want = options.implementation ?? 'auto';
   if (want !== 'auto' && want !== 'node:crypto' && want !== 'hash-wasm') {
-    throw new CdcError('INVALID_OPTIONS', `unknown digest implementation "${String(want)}"; use auto, node:crypto or hash-wasm`);
+    throw new CdcError('INVALID_OPTIONS', `unknown digest implementation ${describeValue(want)}; use auto, node:crypto or hash-wasm`);
   }
   const node = algorithm === 'sha256' && want !== 'hash-wasm' ? nodeSha256() : undefined;
   if (want === 'node:crypto' && !node) {
@@ -117,7 +118,7 @@ export async function createDigest(algorithm: DigestAlgorithm = 'sha256', option
     algorithm,
     implementation: 'node:crypto',
     hash: node.oneShot,
-    hashHex: (bytes) => toHex(node.oneShot(bytes)),
+    hashHex: node.oneShotHex,
     async begin(): Promise<RunningDigest> {
       const h = node.create();
       return { update: (bytes) => void h.update(bytes), finishHex: () => toHex(h.digest()) };

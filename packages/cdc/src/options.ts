@@ -1,3 +1,4 @@
+import { describeValue } from './describeValue.js';
 import { CdcError } from './errors.js';
 
 /** The chunking algorithms {@link createChunker} offers. */
@@ -76,7 +77,7 @@ const KNOWN_KEYS = new Set(['algorithm', 'minSize', 'avgSize', 'maxSize', 'norma
 function sizeOption(name: string, value: unknown, fallback: number, lo: number, hi: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new CdcError('INVALID_OPTIONS', `${name} must be an integer number of bytes, got ${typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : typeof value === 'number' ? String(value) : typeof value}`);
+    throw new CdcError('INVALID_OPTIONS', `${name} must be an integer number of bytes, got ${describeValue(value)}`);
   }
   if (value < lo || value > hi) {
     throw new CdcError('INVALID_OPTIONS', `${name} must be between ${lo} and ${hi} bytes, got ${value}`);
@@ -110,7 +111,7 @@ export function resolveChunkerOptions(options: ChunkerOptions = {}): ResolvedChu
   }
   const algorithm = options.algorithm ?? DEFAULT_CHUNKER_OPTIONS.algorithm;
   if (!ALGORITHMS.includes(algorithm)) {
-    throw new CdcError('INVALID_OPTIONS', `unknown algorithm "${String(algorithm)}"; use one of ${ALGORITHMS.join(', ')}`);
+    throw new CdcError('INVALID_OPTIONS', `unknown algorithm ${describeValue(algorithm)}; use one of ${ALGORITHMS.join(', ')}`);
   }
   const avgSize = sizeOption('avgSize', options.avgSize, DEFAULT_CHUNKER_OPTIONS.avgSize, 256, 4 * 1024 * 1024);
   const minDefault = options.avgSize === undefined ? DEFAULT_CHUNKER_OPTIONS.minSize : Math.max(64, Math.floor(avgSize / 4));
@@ -125,11 +126,11 @@ export function resolveChunkerOptions(options: ChunkerOptions = {}): ResolvedChu
   }
   const normalization = options.normalization ?? DEFAULT_CHUNKER_OPTIONS.normalization;
   if (typeof normalization !== 'number' || !Number.isInteger(normalization) || normalization < 0 || normalization > 3) {
-    throw new CdcError('INVALID_OPTIONS', `normalization must be an integer level 0..3, got ${String(normalization)}`);
+    throw new CdcError('INVALID_OPTIONS', `normalization must be an integer level 0..3, got ${describeValue(normalization)}`);
   }
   const seed = options.seed ?? 0;
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
-    throw new CdcError('INVALID_OPTIONS', `seed must be a non-negative safe integer, got ${String(seed)}`);
+    throw new CdcError('INVALID_OPTIONS', `seed must be a non-negative safe integer, got ${describeValue(seed)}`);
   }
   if (seed !== 0 && algorithm !== 'fastcdc2020') {
     throw new CdcError('INVALID_OPTIONS', `seed applies to fastcdc2020 only; remove it or use algorithm "fastcdc2020"`);

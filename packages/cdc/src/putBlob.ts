@@ -1,7 +1,7 @@
 import type { ByteSource } from './byteSource.js';
 import type { ChunkStore } from './ChunkStore.js';
 import { chunkKey } from './chunkKey.js';
-import { chunkStream } from './chunkStream.js';
+import { chunkStream, type ChunkStreamOptions } from './chunkStream.js';
 import { createDigest, type DigestAlgorithm } from './digest.js';
 import type { Manifest, ManifestChunk } from './Manifest.js';
 import { resolveChunkerOptions, type ChunkerOptions } from './options.js';
@@ -13,6 +13,12 @@ export interface PutBlobOptions extends ChunkerOptions {
    * @defaultValue `'sha256'`
    */
   readonly digest?: DigestAlgorithm;
+  /**
+   * Where chunk digests are computed: see {@link ChunkStreamOptions.digestIn}. The whole-blob
+   * digest is always computed on the calling thread.
+   * @defaultValue `'auto'`
+   */
+  readonly digestIn?: ChunkStreamOptions['digestIn'];
 }
 
 /**
@@ -32,7 +38,7 @@ export interface PutBlobOptions extends ChunkerOptions {
  * ```
  */
 export async function putBlob(store: ChunkStore, source: ByteSource, options: PutBlobOptions = {}): Promise<Manifest> {
-  const { digest: algorithm = 'sha256', ...chunkerOptions } = options;
+  const { digest: algorithm = 'sha256', digestIn = 'auto', ...chunkerOptions } = options;
   const chunking = resolveChunkerOptions(chunkerOptions);
   const digest = await createDigest(algorithm);
   const whole = await digest.begin();
@@ -43,7 +49,7 @@ export async function putBlob(store: ChunkStore, source: ByteSource, options: Pu
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   const seen = new Set<string>();
-  for await (const c of chunkStream(source, { ...chunking, digest })) {
+  for await (const c of chunkStream(source, { ...chunking, digest, digestIn })) {
     if (failure) break;
     whole.update(c.bytes);
     const key = chunkKey(algorithm, c.digest);

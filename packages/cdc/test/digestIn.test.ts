@@ -1,0 +1,77 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { chunkStream, createDigest, putBlob, MemoryChunkStore, type ChunkStreamOptions, type StreamChunk } from '../src/index.js';
+import { random } from './bytes.js';
+
+function splitAt(data: Uint8Array, cuts: number[]): Uint8Array[] {
+  const points = [...new Set(cuts.map((c) => c % (data.length + 1)))].sort((a, b) => a - b);
+  const out: Uint8Array[] = [];
+  let at = 0;
+  for (const p of points) {
+    out.push(data.subarray(at, p));
+    at = p;
+  }
+  out.push(data.subarray(at));
+  return out;
+}
+
+async function collect(pieces: Uint8Array[], options: ChunkStreamOptions): Promise<{ offset: number; length: number; digest: string; bytes: number[] }[]> {
+  const out = [];
+  for await (const c of chunkStream(pieces, options) as AsyncGenerator<StreamChunk>) out.push({ offset: c.offset, length: c.length, digest: c.digest, bytes: [...c.bytes] });
+  return out;
+}
+
+describe('digestIn: where chunk digests are computed', () => {
+  it('gives the same chunks, bytes and digests in the worker, on the main thread and with auto, however the input is split', async () => {
+    const small: ChunkStreamOptions = { minSize: 256, avgSize: 1024, maxSize: 4096 };
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 5 << 19 }), fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.array(fc.nat(), { maxLength: 6 }), async (size, seed, cuts) => {
+        const data = random(size, seed);
+        const pieces = splitAt(data, cuts);
+        const main = await collect(pieces, { ...small, digestIn: 'main' });
+        const worker = await collect(pieces, { ...small, digestIn: 'worker' });
+        const auto = await collect(pieces, small);
+        expect(worker).toEqual(main);
+        expect(auto).toEqual(main);
+      }),
+      { numRuns: 12 },
+    );
+  });
+
+  it('keeps digests with their bytes when the source reuses its buffer', async () => {
+    // Arrange: a source that overwrites one buffer for every piece, as some readers do.
+    const data = random(4 << 20, 7);
+    async function* reusing(): AsyncGenerator<Uint8Array> {
+      const buf = new Uint8Array(65536);
+      for (let at = 0; at < data.length; at += buf.length) {
+        buf.set(data.subarray(at, at + buf.length));
+        yield buf.subarray(0, Math.min(buf.length, data.length - at));
+      }
+    }
+    const sha = await createDigest('sha256');
+    // Act / Assert: every chunk yielded by the worker path hashes to its digest and matches the data.
+    for await (const c of chunkStream(reusing(), { avgSize: 8192, digestIn: 'worker' })) {
+      expect(sha.hashHex(c.bytes)).toBe(c.digest);
+      expect(Buffer.compare(c.bytes, data.subarray(c.offset, c.offset + c.length))).toBe(0);
+    }
+  });
+
+  it('putBlob makes the same manifest wherever digests run', async () => {
+    const data = random(3 << 20, 11);
+    const a = await putBlob(new MemoryChunkStore(), data, { avgSize: 8192, digestIn: 'main' });
+    const b = await putBlob(new MemoryChunkStore(), data, { avgSize: 8192, digestIn: 'worker' });
+    const c = await putBlob(new MemoryChunkStore(), data, { avgSize: 8192 });
+    expect(b).toEqual(a);
+    expect(c).toEqual(a);
+  });
+
+  it('refuses the worker where it cannot compute the digest, and unknown places', async () => {
+    const drain = async (options: ChunkStreamOptions): Promise<void> => {
+      for await (const c of chunkStream(new Uint8Array(10), options)) void c;
+    };
+    await expect(drain({ digest: 'blake3', digestIn: 'worker' })).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
+    await expect(drain({ digest: await createDigest('sha256', { implementation: 'hash-wasm' }), digestIn: 'worker' })).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
+    await expect(drain({ digestIn: 'gpu' as 'auto' })).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
+    await expect(drain(null as unknown as ChunkStreamOptions)).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
+  });
+});
