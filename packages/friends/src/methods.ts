@@ -1,4 +1,5 @@
 import { FriendsError } from './errors.js';
+import { shown } from './options.js';
 
 /**
  * How two users' similarity is scored (Liben-Nowell and Kleinberg 2007; Zhou, Lü and Zhang 2009):
@@ -47,6 +48,6 @@ export const SIMILARITY_METHODS: readonly SimilarityMethod[] = Object.freeze([
  */
 export function checkMethod(method: unknown): asserts method is SimilarityMethod {
   if (typeof method !== 'string' || !(SIMILARITY_METHODS as readonly string[]).includes(method)) {
-    throw new FriendsError('invalid-option', `method must be one of ${SIMILARITY_METHODS.join(', ')}; got ${String(method)}`);
+    throw new FriendsError('invalid-option', `method must be one of ${SIMILARITY_METHODS.join(', ')}; got ${shown(method)}`);
   }
 }
