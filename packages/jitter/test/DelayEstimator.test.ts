@@ -29,8 +29,10 @@ describe('DelayEstimator', () => {
         (extra, q, forget) => {
           // Packet 0 arrives with the smallest offset (0) and the window is long, so min = 0.
           const est = new DelayEstimator({ quantile: q, forgetFactor: forget, windowMs: 600_000, startDelayMs: 40 });
-          const rel = [0, ...extra];
-          rel.forEach((r, i) => est.update(i * 20 + r, i * 20));
+          const arrivals = [0, ...extra].map((r, i) => i * 20 + r);
+          arrivals.forEach((a, i) => est.update(a, i * 20));
+          // The offsets the estimator sees, rounding included (300 - 1e-14 + 200 - 200 is not 300 - 1e-14).
+          const rel = arrivals.map((a, i) => a - i * 20);
           expect(est.minOffsetMs()).toBe(0);
           expect(est.relativeQuantileMs()).toBe(bruteQuantile(rel, forget, q, 40, 1));
         },
