@@ -1,7 +1,7 @@
 import type { ByteSource } from './byteSource.js';
 import { chunkBatches } from './chunkBatches.js';
 import type { Chunk } from './Chunker.js';
-import { createDigest, type Digest, type DigestAlgorithm } from './digest.js';
+import { createDigest, DIGEST_ALGORITHMS, type Digest, type DigestAlgorithm } from './digest.js';
 import { digestBatches, workerCanDigest, type DigestPlace } from './digestBatches.js';
 import { DigestThread } from './DigestThread.js';
 import { describeValue } from './describeValue.js';
@@ -56,24 +56,29 @@ const PLACES: readonly DigestPlace[] = ['auto', 'worker', 'main'];
  * for await (const c of chunkStream(file.stream(), { avgSize: 16384, digest: 'blake3' })) console.log(c.offset, c.digest);
  * ```
  */
-export async function* chunkStream(source: ByteSource, options: ChunkStreamOptions = {}): AsyncGenerator<StreamChunk> {
-  if (typeof options !== 'object' || options === null) throw new CdcError('INVALID_OPTIONS', 'chunkStream options must be an object');
-  const { digest: digestOption = 'sha256', digestIn = 'auto', ...chunkerOptions } = options;
-  const resolved = resolveChunkerOptions(chunkerOptions);
-  if (!PLACES.includes(digestIn)) {
-    throw new CdcError('INVALID_OPTIONS', `digestIn must be one of ${PLACES.join(', ')}, got ${describeValue(digestIn)}`);
-  }
-  const digest = typeof digestOption === 'string' ? await createDigest(digestOption) : digestOption;
-  const canWorker = workerCanDigest(digest);
-  if (digestIn === 'worker' && (!canWorker || !DigestThread.get())) {
-    throw new CdcError('INVALID_OPTIONS', 'digestIn "worker" needs Node with worker_threads and the node:crypto SHA-256 digest; use "auto" or "main"');
-  }
-  // Wholly in-memory sources cannot change while they are read ahead (see digestBatches).
-  let stable = false;
-  try {
-    stable = source instanceof Uint8Array || (Array.isArray(source) && source.every((p) => p instanceof Uint8Array));
-  } catch {
-    // A hostile source (a revoked Proxy): not stable; reading it reports the error.
-  }
-  yield* digestBatches(chunkBatches(source, resolved), digest, canWorker ? digestIn : 'main', resolved.maxSize, stable);
+export function chunkStream(source: ByteSource, options: ChunkStreamOptions = {}): AsyncGenerator<StreamChunk> {
+  return digestBatches(async () => {
+    if (typeof options !== 'object' || options === null) throw new CdcError('INVALID_OPTIONS', 'chunkStream options must be an object');
+    const { digest: digestOption = 'sha256', digestIn = 'auto', ...chunkerOptions } = options;
+    const resolved = resolveChunkerOptions(chunkerOptions);
+    if (!PLACES.includes(digestIn)) {
+      throw new CdcError('INVALID_OPTIONS', `digestIn must be one of ${PLACES.join(', ')}, got ${describeValue(digestIn)}`);
+    }
+    if (typeof digestOption !== 'string' && (typeof digestOption !== 'object' || digestOption === null || typeof digestOption.hashHex !== 'function')) {
+      throw new CdcError('INVALID_OPTIONS', `digest must be ${DIGEST_ALGORITHMS.map((a) => `"${a}"`).join(' or ')} or a Digest from createDigest, got ${describeValue(digestOption)}`);
+    }
+    const digest = typeof digestOption === 'string' ? await createDigest(digestOption) : digestOption;
+    const canWorker = workerCanDigest(digest);
+    if (digestIn === 'worker' && (!canWorker || !DigestThread.get())) {
+      throw new CdcError('INVALID_OPTIONS', 'digestIn "worker" needs Node with worker_threads and the node:crypto SHA-256 digest; use "auto" or "main"');
+    }
+    // Wholly in-memory sources cannot change while they are read ahead (see digestBatches).
+    let stable = false;
+    try {
+      stable = source instanceof Uint8Array || (Array.isArray(source) && source.every((p) => p instanceof Uint8Array));
+    } catch {
+      // A hostile source (a revoked Proxy): not stable; reading it reports the error.
+    }
+    return { batches: chunkBatches(source, resolved), digest, place: canWorker ? digestIn : 'main', maxSize: resolved.maxSize, stable };
+  });
 }

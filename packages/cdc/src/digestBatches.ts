@@ -33,6 +33,20 @@ export function workerCanDigest(digest: Digest): boolean {
   return digest.algorithm === 'sha256' && digest.implementation === 'node:crypto';
 }
 
+/** What {@link digestBatches} digests, and how. */
+export interface DigestPlan {
+  /** Consecutive chunks with their bytes. */
+  readonly batches: AsyncIterable<BytesChunk[]>;
+  /** The digest. */
+  readonly digest: Digest;
+  /** Where to digest (validated; `'main'` where the worker cannot compute `digest`). */
+  readonly place: DigestPlace;
+  /** The largest chunk, so that a group always holds at least one. */
+  readonly maxSize: number;
+  /** Whether the source's bytes stay as they are until the stream ends (see below). */
+  readonly stable: boolean;
+}
+
 interface Group {
   readonly chunks: BytesChunk[];
   /** The group's digests (and its copy): the worker's reply, or computed here at once. */
@@ -67,14 +81,13 @@ function digestHere(chunks: readonly BytesChunk[], copy: Uint8Array | undefined,
  * fresh copy and the yielded bytes are views of that copy: bytes and digest always agree.
  * At most ~{@link MAX_QUEUED} groups of ~512 KiB (or `maxSize`) are held.
  *
- * @param batches - consecutive chunks with their bytes
- * @param digest - the digest
- * @param place - where to digest (already validated)
- * @param maxSize - the largest chunk, so a group always holds at least one
- * @param stable - whether the source's bytes stay as they are until the stream ends
+ * @param prepare - validates the caller's options and gives the plan; called on the first
+ *   `next()`, so that its errors surface while iterating, as a generator's do, without a second
+ *   generator layer (each layer costs every chunk a few hundred nanoseconds)
  * @returns the chunks with digests, in order
  */
-export async function* digestBatches(batches: AsyncIterable<BytesChunk[]>, digest: Digest, place: DigestPlace, maxSize: number, stable: boolean): AsyncGenerator<DigestedChunk> {
+export async function* digestBatches(prepare: () => Promise<DigestPlan>): AsyncGenerator<DigestedChunk> {
+  const { batches, digest, place, maxSize, stable } = await prepare();
   let thread: DigestThread | undefined;
   if (place === 'worker') {
     thread = DigestThread.get();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chunkStream, createDigest, putBlob, MemoryChunkStore, type ChunkStreamOptions, type StreamChunk } from '../src/index.js';
@@ -15,9 +16,16 @@ function splitAt(data: Uint8Array, cuts: number[]): Uint8Array[] {
   return out;
 }
 
-async function collect(pieces: Uint8Array[], options: ChunkStreamOptions): Promise<{ offset: number; length: number; digest: string; bytes: number[] }[]> {
+async function* toAsync(pieces: Uint8Array[]): AsyncGenerator<Uint8Array> {
+  yield* pieces;
+}
+
+// Each chunk with its digest and, independently, node:crypto's digest of the bytes it yielded.
+async function collect(pieces: Uint8Array[] | AsyncIterable<Uint8Array>, options: ChunkStreamOptions): Promise<{ offset: number; length: number; digest: string; bytes: string }[]> {
   const out = [];
-  for await (const c of chunkStream(pieces, options) as AsyncGenerator<StreamChunk>) out.push({ offset: c.offset, length: c.length, digest: c.digest, bytes: [...c.bytes] });
+  for await (const c of chunkStream(pieces, options) as AsyncGenerator<StreamChunk>) {
+    out.push({ offset: c.offset, length: c.length, digest: c.digest, bytes: createHash('sha256').update(c.bytes).digest('hex') });
+  }
   return out;
 }
 
@@ -31,8 +39,11 @@ describe('digestIn: where chunk digests are computed', () => {
         const main = await collect(pieces, { ...small, digestIn: 'main' });
         const worker = await collect(pieces, { ...small, digestIn: 'worker' });
         const auto = await collect(pieces, small);
+        // An async iterable may reuse its buffers, so it takes the copying path.
+        const streamed = await collect(toAsync(pieces), { ...small, digestIn: 'worker' });
         expect(worker).toEqual(main);
         expect(auto).toEqual(main);
+        expect(streamed).toEqual(main);
       }),
       { numRuns: 12 },
     );
@@ -54,6 +65,15 @@ describe('digestIn: where chunk digests are computed', () => {
       expect(sha.hashHex(c.bytes)).toBe(c.digest);
       expect(Buffer.compare(c.bytes, data.subarray(c.offset, c.offset + c.length))).toBe(0);
     }
+  });
+
+  it('handles chunks larger than a worker group (maxSize 4 MiB)', async () => {
+    const data = new Uint8Array(10 << 20).fill(3); // no content boundaries: cuts every maxSize
+    const options: ChunkStreamOptions = { minSize: 1 << 18, avgSize: 1 << 20, maxSize: 1 << 22 };
+    const main = await collect([data], { ...options, digestIn: 'main' });
+    expect(main.map((c) => c.length)).toEqual([1 << 22, 1 << 22, 1 << 21]);
+    expect(await collect([data], { ...options, digestIn: 'worker' })).toEqual(main);
+    expect(await collect(toAsync([data]), { ...options, digestIn: 'worker' })).toEqual(main);
   });
 
   it('putBlob makes the same manifest wherever digests run', async () => {

@@ -37,6 +37,9 @@ describe('hostile values give CdcError, never a TypeError', () => {
           async () => {
             for await (const c of chunkStream(new Uint8Array(10), { digestIn: value as 'auto' })) void c;
           },
+          async () => {
+            for await (const c of chunkStream(new Uint8Array(10), { digest: value as 'sha256' })) void c;
+          },
         ];
         for (const call of calls) {
           const e = await errorOf(call);
