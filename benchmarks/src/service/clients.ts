@@ -100,6 +100,7 @@ export async function chorusTarget(base: string, gatewayUrl: string, pop: Popula
         else if (f.op === Op.Response) {
           const cb = pending.get(f.d.id);
           pending.delete(f.d.id);
+          if (f.d.error !== undefined && process.env['BENCH_TRACE_ERRORS']) console.error('send failed:', JSON.stringify(f.d.error).slice(0, 200));
           cb?.(f.d.error === undefined);
         } else if (f.op === Op.Ready) resolve();
         else if (f.op === Op.Hello) ws.send(codec.encode({ op: Op.Identify, d: { token: accounts[i]! } }));

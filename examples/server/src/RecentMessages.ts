@@ -1,4 +1,5 @@
 import { compareIds } from './snowflake.js';
+import { deepFreeze } from './jsonBody.js';
 import type { Message } from './Store.js';
 
 /** Options of {@link RecentMessages}. */
@@ -75,6 +76,7 @@ export class RecentMessages {
    */
   fill(channelId: string, newest: readonly Message[]): void {
     const messages = newest.slice(Math.max(0, newest.length - this.perChannel));
+    for (const m of messages) deepFreeze(m);
     this.entries.delete(channelId);
     if (this.entries.size >= this.maxChannels) {
       const oldest = this.entries.keys().next();
@@ -90,6 +92,7 @@ export class RecentMessages {
   added(m: Message): void {
     const e = this.entries.get(m.channelId);
     if (!e) return;
+    deepFreeze(m);
     const list = e.messages;
     let at = list.length;
     while (at > 0 && compareIds(list[at - 1]!.id, m.id) > 0) at--;
@@ -110,7 +113,7 @@ export class RecentMessages {
     const list = this.entries.get(m.channelId)?.messages;
     if (!list) return;
     const i = list.findIndex((x) => x.id === m.id);
-    if (i >= 0) list[i] = m;
+    if (i >= 0) list[i] = deepFreeze(m);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { sha256 } from 'hash-wasm';
+import { createHash } from 'node:crypto';
 
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
@@ -38,5 +38,6 @@ export const TOKEN_PATTERN: RegExp = /^[A-Za-z0-9_-]{43}$/;
  * ```
  */
 export function tokenHash(token: string): Promise<string> {
-  return sha256(token);
+  // node:crypto: synchronous and several times faster than WebAssembly for a 43-byte input.
+  return Promise.resolve(createHash('sha256').update(token).digest('hex'));
 }
