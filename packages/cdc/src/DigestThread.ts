@@ -1,4 +1,6 @@
-// A worker thread that computes node:crypto SHA-256 digests of chunks while the calling thread
+import type { DigestAlgorithm } from './digest.js';
+
+// A worker thread that computes SHA-256 / BLAKE3 digests of chunks while the calling thread
 // goes on chunking, so that chunk + digest takes about max(chunk, digest) time rather than
 // their sum. Node only: worker_threads is reached through process.getBuiltinModule (never
 // imported), so browser bundles do not see it and this module costs them nothing.
@@ -8,7 +10,6 @@ interface NodeWorker {
   on(event: 'message', listener: (value: unknown) => void): unknown;
   on(event: 'error', listener: (error: unknown) => void): unknown;
   on(event: 'exit', listener: (code: number) => void): unknown;
-  once(event: 'online', listener: () => void): unknown;
   ref(): void;
   unref(): void;
 }
@@ -16,24 +17,35 @@ interface WorkerThreads {
   Worker: new (source: string, options: { eval: true; name?: string; workerData?: unknown }) => NodeWorker;
 }
 
-// The worker's whole program, evaluated as a CommonJS script (no file to resolve, so it works
-// the same from sources, from dist and from a bundle). It digests each chunk of a group and
-// sends the group's buffer back (transferred, not copied) with the digests as one hex string.
-// It also counts finished groups in shared memory, which the other thread reads without
-// waiting for the reply message (that needs a turn of its event loop).
+// The worker's whole program, evaluated as a CommonJS script (no file of ours to resolve, so it
+// works the same from sources, from dist and from a bundle). It digests each chunk of a group
+// and sends the group's buffer back (transferred, not copied) with the digests as one hex
+// string. SHA-256 is node:crypto's; BLAKE3 is hash-wasm's, loaded from the path the calling
+// thread resolved (so the same copy of hash-wasm), when it could. It counts finished groups in
+// shared memory, which the calling thread reads without waiting for the reply message (that
+// needs a turn of its event loop).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const finished = new Int32Array(workerData);
 const crypto = require('node:crypto');
-const hex = crypto.hash
-  ? (b) => crypto.hash('sha256', b, 'hex')
-  : (b) => crypto.createHash('sha256').update(b).digest('hex');
-parentPort.on('message', ({ id, buffer, ends }) => {
+const finished = new Int32Array(workerData.finished);
+const hex = {
+  sha256: crypto.hash
+    ? (b) => crypto.hash('sha256', b, 'hex')
+    : (b) => crypto.createHash('sha256').update(b).digest('hex'),
+};
+const loading = workerData.hashWasm
+  ? Promise.resolve().then(() => require(workerData.hashWasm).createBLAKE3()).then((h) => {
+      hex.blake3 = (b) => h.init().update(b).digest('hex');
+    }).catch(() => undefined)
+  : Promise.resolve();
+loading.then(() => parentPort.postMessage({ ready: Object.keys(hex) }));
+parentPort.on('message', ({ id, algorithm, buffer, ends }) => {
+  const digest = hex[algorithm];
   const bytes = new Uint8Array(buffer);
   let digests = '';
   let at = 0;
   for (let i = 0; i < ends.length; i++) {
-    digests += hex(bytes.subarray(at, ends[i]));
+    digests += digest(bytes.subarray(at, ends[i]));
     at = ends[i];
   }
   Atomics.add(finished, 0, 1);
@@ -54,14 +66,29 @@ interface Waiting {
   reject(error: unknown): void;
 }
 
-function workerThreads(): WorkerThreads | undefined {
+function builtin(id: string): unknown {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const threads = proc?.getBuiltinModule?.('node:worker_threads') as WorkerThreads | undefined;
+  return proc?.getBuiltinModule?.(id);
+}
+
+function workerThreads(): WorkerThreads | undefined {
+  const threads = builtin('node:worker_threads') as WorkerThreads | undefined;
   return typeof threads?.Worker === 'function' ? threads : undefined;
 }
 
+/** The file the worker loads hash-wasm from: the copy this package resolves, if any. */
+function hashWasmPath(): string | undefined {
+  try {
+    const module = builtin('node:module') as { createRequire(from: string): { resolve(id: string): string } } | undefined;
+    return module?.createRequire(import.meta.url).resolve('hash-wasm');
+  } catch {
+    // Bundled without a resolvable hash-wasm: BLAKE3 stays on the calling thread.
+    return undefined;
+  }
+}
+
 /**
- * The process-wide SHA-256 worker. One is started on first need and kept: starting a worker
+ * The process-wide digest worker. One is started on first need and kept: starting a worker
  * costs ~35 ms, far more than digesting a few MiB. It does not keep the process alive while
  * idle (it is `unref`-ed whenever no group is in flight).
  */
@@ -70,7 +97,7 @@ export class DigestThread {
 
   /**
    * @returns the shared worker, started now if need be; undefined where worker_threads or
-   *   node:crypto's SHA-256 is missing (browsers)
+   *   node:crypto is missing (browsers)
    */
   static get(): DigestThread | undefined {
     if (DigestThread.shared) return DigestThread.shared;
@@ -78,7 +105,8 @@ export class DigestThread {
     if (!threads) return undefined;
     try {
       const finished = new Int32Array(new SharedArrayBuffer(4));
-      DigestThread.shared = new DigestThread(new threads.Worker(WORKER_SOURCE, { eval: true, name: '@chorus/cdc sha256', workerData: finished.buffer }), finished);
+      const workerData = { finished: finished.buffer, hashWasm: hashWasmPath() };
+      DigestThread.shared = new DigestThread(new threads.Worker(WORKER_SOURCE, { eval: true, name: '@chorus/cdc digests', workerData }), finished);
     } catch {
       // A runtime without real threads (or one that forbids them): digest on this thread.
       return undefined;
@@ -86,10 +114,12 @@ export class DigestThread {
     return DigestThread.shared;
   }
 
-  /** Whether the worker runs: groups sent before then wait for its start-up. */
+  /** Whether the worker runs and has loaded its digests. */
   isReady = false;
-  /** Settles once the worker runs (or has failed, see {@link DigestThread.failed}). */
+  /** Settles once the worker is ready (or has failed, see {@link DigestThread.failed}). */
   readonly ready: Promise<void>;
+  /** The digest algorithms the worker computes, once ready (BLAKE3 needs hash-wasm there). */
+  algorithms: readonly DigestAlgorithm[] = [];
   /** Set once the worker has failed; it is then never used again. */
   failed: unknown = undefined;
 
@@ -104,11 +134,14 @@ export class DigestThread {
     worker.unref();
     let started!: () => void;
     this.ready = new Promise<void>((resolve) => (started = resolve));
-    worker.once('online', () => {
-      this.isReady = true;
-      started();
-    });
     worker.on('message', (value) => {
+      const { ready } = value as { ready?: DigestAlgorithm[] };
+      if (ready) {
+        this.algorithms = ready;
+        this.isReady = true;
+        started();
+        return;
+      }
       const { id, buffer, digests } = value as { id: number; buffer: ArrayBuffer; digests: string };
       const w = this.waiting.get(id);
       this.waiting.delete(id);
@@ -141,17 +174,18 @@ export class DigestThread {
    * Digests consecutive chunks laid end to end in `buffer`. The buffer is transferred to the
    * worker (it is detached here) and comes back in the result.
    *
+   * @param algorithm - one of {@link DigestThread.algorithms}
    * @param buffer - the chunks' bytes
    * @param ends - the end offset of each chunk in `buffer`
    * @returns the buffer and the digests
    */
-  digest(buffer: ArrayBuffer, ends: Uint32Array): Promise<DigestedGroup> {
+  digest(algorithm: DigestAlgorithm, buffer: ArrayBuffer, ends: Uint32Array): Promise<DigestedGroup> {
     if (this.failed !== undefined) return Promise.reject(this.failed);
     const id = this.nextId++;
     if (this.waiting.size === 0) this.worker.ref();
     return new Promise<DigestedGroup>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ id, buffer, ends }, [buffer]);
+      this.worker.postMessage({ id, algorithm, buffer, ends }, [buffer]);
     });
   }
 }

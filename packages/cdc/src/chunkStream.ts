@@ -17,12 +17,14 @@ export interface ChunkStreamOptions extends ChunkerOptions {
   readonly digest?: DigestAlgorithm | Digest;
   /**
    * Where chunk digests are computed. `'auto'` digests on the calling thread until the stream
-   * has passed 1 MiB, then, on Node with node:crypto SHA-256, in a worker thread (one per
-   * process, started on first need and kept) while the calling thread goes on chunking: on two
-   * cores chunk + digest then runs at about the digest's own speed instead of chunk time plus
-   * digest time. Everywhere else (browsers, BLAKE3, hash-wasm) and for small inputs it stays on
-   * the calling thread. `'worker'` forces the worker from the first byte (and fails where it is
-   * impossible); `'main'` forbids it. The chunks, bytes and digests are the same either way.
+   * has passed 1 MiB, then, on Node, shares the digests with a worker thread (one per process,
+   * started on first need and kept) while the calling thread goes on chunking: with a second
+   * core free, chunk + digest then runs at about the digest's own speed instead of chunk time
+   * plus digest time; when the worker falls behind (no free core) the calling thread digests
+   * too, so it is never much slower than one thread. It applies to SHA-256 from node:crypto and
+   * BLAKE3 from hash-wasm (the defaults); in browsers and for small inputs digests stay on the
+   * calling thread. `'worker'` uses the worker from the first byte (and fails where there is
+   * none); `'main'` never uses it. The chunks, bytes and digests are the same either way.
    * @defaultValue `'auto'`
    */
   readonly digestIn?: DigestPlace;
@@ -69,8 +71,12 @@ export function chunkStream(source: ByteSource, options: ChunkStreamOptions = {}
     }
     const digest = typeof digestOption === 'string' ? await createDigest(digestOption) : digestOption;
     const canWorker = workerCanDigest(digest);
-    if (digestIn === 'worker' && (!canWorker || !DigestThread.get())) {
-      throw new CdcError('INVALID_OPTIONS', 'digestIn "worker" needs Node with worker_threads and the node:crypto SHA-256 digest; use "auto" or "main"');
+    if (digestIn === 'worker') {
+      const thread = canWorker ? DigestThread.get() : undefined;
+      await thread?.ready;
+      if (!thread?.algorithms.includes(digest.algorithm)) {
+        throw new CdcError('INVALID_OPTIONS', 'digestIn "worker" needs Node with worker_threads, and SHA-256 from node:crypto or BLAKE3 from hash-wasm; use "auto" or "main"');
+      }
     }
     // Wholly in-memory sources cannot change while they are read ahead (see digestBatches).
     let stable = false;

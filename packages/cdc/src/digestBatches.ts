@@ -23,14 +23,15 @@ const WORKER_BACKLOG = 2;
 const MAX_QUEUED = 8;
 
 /**
- * Whether a digest can run in the worker: the worker computes node:crypto SHA-256, so only a
- * digest that gives the same bytes qualifies.
+ * Whether a digest may run in the worker, which computes SHA-256 with node:crypto and BLAKE3
+ * with hash-wasm: only a digest of this package's own kind qualifies (a caller who forced
+ * hash-wasm's SHA-256 keeps it).
  *
  * @param digest - the digest asked for
- * @returns true for node:crypto SHA-256
+ * @returns true for node:crypto SHA-256 and hash-wasm BLAKE3
  */
 export function workerCanDigest(digest: Digest): boolean {
-  return digest.algorithm === 'sha256' && digest.implementation === 'node:crypto';
+  return (digest.algorithm === 'sha256' && digest.implementation === 'node:crypto') || (digest.algorithm === 'blake3' && digest.implementation === 'hash-wasm');
 }
 
 /** What {@link digestBatches} digests, and how. */
@@ -64,12 +65,12 @@ function digestHere(chunks: readonly BytesChunk[], copy: Uint8Array | undefined,
 }
 
 /**
- * Digests chunk batches in order, on this thread or shared with a worker thread (node:crypto
- * SHA-256 on Node; `place` as in {@link ChunkStreamOptions.digestIn}). Both give the same
+ * Digests chunk batches in order, on this thread or shared with a worker thread (on Node;
+ * `place` as in {@link ChunkStreamOptions.digestIn}). Both give the same
  * chunks and digests.
  *
  * With the worker, this thread chunks and copies the chunks' bytes into ~512 KiB groups (a
- * copy into a reused buffer runs at ~10 GB/s, far faster than SHA-256) that are transferred to
+ * copy into a reused buffer runs at ~10 GB/s, far faster than either digest) that are transferred to
  * the worker and back. When the worker falls behind (more than {@link WORKER_BACKLOG} groups
  * queued, as happens when it gets no core of its own) this thread digests the next group
  * itself, so the pipeline degrades to one-thread speed rather than waiting on the worker.
@@ -105,7 +106,7 @@ export async function* digestBatches(prepare: () => Promise<DigestPlan>): AsyncG
   let atWorker = 0;
   const close = (): void => {
     if (group.length === 0) return;
-    const toWorker = thread?.isReady === true && thread.backlog() < WORKER_BACKLOG;
+    const toWorker = thread?.isReady === true && thread.algorithms.includes(digest.algorithm) && thread.backlog() < WORKER_BACKLOG;
     if (toWorker && stable) {
       copy = new Uint8Array(spare.pop() ?? new ArrayBuffer(capacity));
       let at = 0;
@@ -119,7 +120,7 @@ export async function* digestBatches(prepare: () => Promise<DigestPlan>): AsyncG
       const ends = new Uint32Array(group.length);
       let at = 0;
       for (let i = 0; i < group.length; i++) ends[i] = at += group[i]!.length;
-      result = thread.digest(copy.buffer as ArrayBuffer, ends);
+      result = thread.digest(digest.algorithm, copy.buffer as ArrayBuffer, ends);
       // Handled here too, so that a consumer who stops early leaves no unhandled rejection.
       result.catch(() => undefined);
       atWorker++;
@@ -144,7 +145,7 @@ export async function* digestBatches(prepare: () => Promise<DigestPlan>): AsyncG
   for await (const batch of batches) {
     if (place === 'auto' && !thread && seen >= WORKER_AFTER_BYTES) thread = DigestThread.get();
     for (const c of batch) seen += c.length;
-    if (!thread?.isReady && queue.length === 0 && group.length === 0) {
+    if (!(thread?.isReady && thread.algorithms.includes(digest.algorithm)) && queue.length === 0 && group.length === 0) {
       // No worker (yet: it starts in ~35 ms) and nothing held back: digest here, no copy.
       for (const c of batch) yield { offset: c.offset, length: c.length, bytes: c.bytes, digest: digest.hashHex(c.bytes) };
       continue;
