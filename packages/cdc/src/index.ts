@@ -15,6 +15,7 @@ export { toHex } from './hex.js';
 export type { ByteSource } from './byteSource.js';
 export { chunkStream } from './chunkStream.js';
 export type { ChunkStreamOptions, StreamChunk } from './chunkStream.js';
+export type { DigestPlace } from './digestBatches.js';
 export { chunkKey, parseChunkKey } from './chunkKey.js';
 export type { ParsedChunkKey } from './chunkKey.js';
 export type { ChunkStore } from './ChunkStore.js';
