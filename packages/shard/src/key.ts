@@ -69,10 +69,7 @@ export function hashKeyInto(key: Key, sh: number, sl: number, out: Hash64): void
  * @throws ShardError `BAD_KEY` for anything but a string, Uint8Array or safe integer
  */
 export function hashKey32(key: Key, seed: number): number {
-  if (typeof key === 'string') {
-    if (key.length * 3 > scratch.length) scratch = new Uint8Array(Math.max(key.length * 3, scratch.length * 2));
-    return xxh32String(key, seed, scratch);
-  }
+  if (typeof key === 'string') return xxh32String(key, seed);
   if (typeof key === 'number') {
     if (!Number.isSafeInteger(key)) throw badKey(key);
     return xxh32Word(Math.floor(key / 0x100000000) | 0, key | 0, seed);

@@ -61,35 +61,67 @@ export function xxh32Bytes(b: Uint8Array, len: number, seed: number): number {
 
 /**
  * XXH32 of a string's UTF-8 bytes. ASCII strings are read straight from their UTF-16 code units
- * (an ASCII unit is its UTF-8 byte), with no copy; anything else is encoded into `scratch`
- * (which must hold 3 x length bytes) and hashed as bytes, so the result is always the UTF-8 hash.
+ * (an ASCII unit is its UTF-8 byte), with no copy; anything else is encoded and hashed as bytes,
+ * so the result is always the UTF-8 hash. Keys under 16 units (most ids) take this small
+ * function alone, which V8 can inline into a lookup; longer ones go on to {@link xxh32Long}.
  *
  * @internal
  */
-export function xxh32String(s: string, seed: number, scratch: Uint8Array): number {
+export function xxh32String(s: string, seed: number): number {
   const len = s.length;
+  if (len >= 16) return xxh32Long(s, seed);
+  let h = (seed + P5 + len) | 0;
   let p = 0;
-  let h: number;
   let wide = 0;
   let c0: number, c1: number, c2: number, c3: number;
-  if (len >= 16) {
-    let v1 = (seed + P1 + P2) | 0, v2 = (seed + P2) | 0, v3 = seed | 0, v4 = (seed - P1) | 0;
-    for (; p + 16 <= len; p += 16) {
-      c0 = s.charCodeAt(p); c1 = s.charCodeAt(p + 1); c2 = s.charCodeAt(p + 2); c3 = s.charCodeAt(p + 3);
-      wide |= c0 | c1 | c2 | c3;
-      v1 = lane(v1, c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
-      c0 = s.charCodeAt(p + 4); c1 = s.charCodeAt(p + 5); c2 = s.charCodeAt(p + 6); c3 = s.charCodeAt(p + 7);
-      wide |= c0 | c1 | c2 | c3;
-      v2 = lane(v2, c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
-      c0 = s.charCodeAt(p + 8); c1 = s.charCodeAt(p + 9); c2 = s.charCodeAt(p + 10); c3 = s.charCodeAt(p + 11);
-      wide |= c0 | c1 | c2 | c3;
-      v3 = lane(v3, c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
-      c0 = s.charCodeAt(p + 12); c1 = s.charCodeAt(p + 13); c2 = s.charCodeAt(p + 14); c3 = s.charCodeAt(p + 15);
-      wide |= c0 | c1 | c2 | c3;
-      v4 = lane(v4, c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
-    }
-    h = ((v1 << 1) | (v1 >>> 31)) + ((v2 << 7) | (v2 >>> 25)) + ((v3 << 12) | (v3 >>> 20)) + ((v4 << 18) | (v4 >>> 14));
-  } else h = seed + P5;
+  for (; p + 4 <= len; p += 4) {
+    c0 = s.charCodeAt(p); c1 = s.charCodeAt(p + 1); c2 = s.charCodeAt(p + 2); c3 = s.charCodeAt(p + 3);
+    wide |= c0 | c1 | c2 | c3;
+    h = (h + Math.imul(c0 | (c1 << 8) | (c2 << 16) | (c3 << 24), P3)) | 0;
+    h = Math.imul((h << 17) | (h >>> 15), P4);
+  }
+  for (; p < len; p++) {
+    c0 = s.charCodeAt(p);
+    wide |= c0;
+    h = (h + Math.imul(c0, P5)) | 0;
+    h = Math.imul((h << 11) | (h >>> 21), P1);
+  }
+  if (wide >= 0x80) return xxh32Utf8(s, seed);
+  h = Math.imul(h ^ (h >>> 15), P2);
+  h = Math.imul(h ^ (h >>> 13), P3);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+let scratch = new Uint8Array(256);
+
+/** XXH32 of a string that is not all ASCII: encoded to UTF-8 into a reused buffer first. */
+function xxh32Utf8(s: string, seed: number): number {
+  if (s.length * 3 > scratch.length) scratch = new Uint8Array(Math.max(s.length * 3, scratch.length * 2));
+  return xxh32Bytes(scratch, encoder.encodeInto(s, scratch).written, seed);
+}
+
+/** {@link xxh32String} for strings of 16 units or more: the four-lane stripe loop first. */
+function xxh32Long(s: string, seed: number): number {
+  const len = s.length;
+  let p = 0;
+  let wide = 0;
+  let c0: number, c1: number, c2: number, c3: number;
+  let v1 = (seed + P1 + P2) | 0, v2 = (seed + P2) | 0, v3 = seed | 0, v4 = (seed - P1) | 0;
+  for (; p + 16 <= len; p += 16) {
+    c0 = s.charCodeAt(p); c1 = s.charCodeAt(p + 1); c2 = s.charCodeAt(p + 2); c3 = s.charCodeAt(p + 3);
+    wide |= c0 | c1 | c2 | c3;
+    v1 = lane(v1, c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
+    c0 = s.charCodeAt(p + 4); c1 = s.charCodeAt(p + 5); c2 = s.charCodeAt(p + 6); c3 = s.charCodeAt(p + 7);
+    wide |= c0 | c1 | c2 | c3;
+    v2 = lane(v2, c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
+    c0 = s.charCodeAt(p + 8); c1 = s.charCodeAt(p + 9); c2 = s.charCodeAt(p + 10); c3 = s.charCodeAt(p + 11);
+    wide |= c0 | c1 | c2 | c3;
+    v3 = lane(v3, c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
+    c0 = s.charCodeAt(p + 12); c1 = s.charCodeAt(p + 13); c2 = s.charCodeAt(p + 14); c3 = s.charCodeAt(p + 15);
+    wide |= c0 | c1 | c2 | c3;
+    v4 = lane(v4, c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
+  }
+  let h = ((v1 << 1) | (v1 >>> 31)) + ((v2 << 7) | (v2 >>> 25)) + ((v3 << 12) | (v3 >>> 20)) + ((v4 << 18) | (v4 >>> 14));
   h = (h + len) | 0;
   for (; p + 4 <= len; p += 4) {
     c0 = s.charCodeAt(p); c1 = s.charCodeAt(p + 1); c2 = s.charCodeAt(p + 2); c3 = s.charCodeAt(p + 3);
@@ -103,8 +135,8 @@ export function xxh32String(s: string, seed: number, scratch: Uint8Array): numbe
     h = (h + Math.imul(c0, P5)) | 0;
     h = Math.imul((h << 11) | (h >>> 21), P1);
   }
-  if (wide < 0x80) return avalanche(h);
-  return xxh32Bytes(scratch, encoder.encodeInto(s, scratch).written, seed);
+  if (wide >= 0x80) return xxh32Utf8(s, seed);
+  return avalanche(h);
 }
 
 /**
@@ -142,7 +174,7 @@ export function xxHash32(input: Uint8Array | string, seed = 0): number {
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
     throw new ShardError('BAD_OPTION', `an xxHash32 seed must be an integer from 0 to 2^32 - 1, got ${String(seed)}`);
   }
-  if (typeof input === 'string') return xxh32String(input, seed | 0, new Uint8Array(input.length * 3));
+  if (typeof input === 'string') return xxh32String(input, seed | 0);
   if (input instanceof Uint8Array) return xxh32Bytes(input, input.length, seed | 0);
   throw new ShardError('BAD_KEY', `xxHash32 takes a string or a Uint8Array, got ${input === null ? 'null' : typeof input}`);
 }

@@ -13,8 +13,10 @@ function bruteOwner(ring: HashRing, key: Key): string {
 }
 
 // Independent of the ring's packed layout: point j of a node is the high half of XXH64 of j's 8
-// little-endian bytes, seeded with XXH64 of the node id; a key belongs to the first point at or
-// after its position (ties: the node first in sorted order), wrapping.
+// little-endian bytes, seeded with XXH64 of the node id; a key belongs to the nearest point on
+// the circle (a tie goes to the point before the key, counter-clockwise). Of several points at
+// one position, keys arriving from before it go to the node first in sorted order, keys after it
+// to the last.
 function specOwner(ids: readonly string[], vnodes: number, seed: number, positions: readonly number[]): string[] {
   const pts: [number, number][] = [];
   const sorted = [...ids].sort();
@@ -27,7 +29,14 @@ function specOwner(ids: readonly string[], vnodes: number, seed: number, positio
     }
   });
   pts.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  return positions.map((h) => sorted[(pts.find((p) => p[0] >= h) ?? pts[0]!)[1]]!);
+  const TWO32 = 2 ** 32;
+  return positions.map((h) => {
+    let i = pts.findIndex((p) => p[0] >= h);
+    if (i < 0) i = 0;
+    const next = pts[i]!, prev = pts[(i + pts.length - 1) % pts.length]!;
+    const dNext = (next[0] - h + TWO32) % TWO32, dPrev = (h - prev[0] + TWO32) % TWO32;
+    return sorted[dNext !== 0 && dPrev <= dNext ? prev[1] : next[1]]!;
+  });
 }
 
 describe('HashRing', () => {
