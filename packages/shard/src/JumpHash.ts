@@ -1,9 +1,9 @@
 import { ShardError } from './errors.js';
-import { hashKeyInto, type Key } from './key.js';
+import { fmix64Into, jumpKeyInto } from './jumpKey.js';
+import type { Key } from './key.js';
 import { NodeSet, checkCount, checkOptions, emptyError } from './NodeSet.js';
 import type { NodeSpec, Placement } from './Placement.js';
 import { PlacementBase } from './PlacementBase.js';
-import { xxh64WordInto } from './xxHash64.js';
 
 // The LCG multiplier of Lamping & Veach, 2862933555777941757, as 32-bit halves and 16-bit limbs.
 const CH = 0x27bb2ee6 | 0;
@@ -14,17 +14,16 @@ const TWO31 = 2147483648;
 
 /**
  * Jump consistent hash (Lamping & Veach, "A Fast, Minimal Memory, Consistent Hash Algorithm",
- * 2014) of the 64-bit key (hi, lo) into `buckets` buckets. Bit-for-bit the paper's C code: the
- * LCG step is 64-bit integer math on 32-bit halves, the jump is the same double division.
+ * 2014) of the 64-bit key (hi, lo) into `buckets` (1 to 2^31 - 1) buckets. Bit-for-bit the
+ * paper's C code: the LCG step is 64-bit integer math on 32-bit halves, the jump is the same
+ * double division.
  *
  * @internal
  */
 export function jumpBucket(hi: number, lo: number, buckets: number): number {
   let kh = hi | 0, kl = lo | 0;
-  let b = -1;
-  let j = 0;
-  while (j < buckets) {
-    b = j;
+  let b = 0;
+  for (;;) {
     // key = key * C + 1 (mod 2^64)
     const a0 = kl & 0xffff, a1 = kl >>> 16;
     const t = Math.imul(a0, CL0);
@@ -33,10 +32,13 @@ export function jumpBucket(hi: number, lo: number, buckets: number): number {
     kh = (Math.imul(a1, CL1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(kh, CL) + Math.imul(kl, CH)) | 0;
     kl = (Math.imul(kl, CL) + 1) | 0;
     if (kl === 0) kh = (kh + 1) | 0;
-    // j = (b + 1) * (2^31 / ((key >> 33) + 1))
-    j = Math.floor((b + 1) * (TWO31 / ((kh >>> 1) + 1)));
+    // j = (b + 1) * (2^31 / ((key >> 33) + 1)), truncated. j < buckets holds exactly when
+    // floor(j) < buckets (buckets is an integer), so the test comes first, and the truncation
+    // is then | 0 (j < 2^31), not Math.floor: measured ~20% faster than the paper's loop shape.
+    const j = (b + 1) * (TWO31 / ((kh >>> 1) + 1));
+    if (j >= buckets) return b;
+    b = j | 0;
   }
-  return b;
 }
 
 /**
@@ -65,15 +67,22 @@ export function jumpHash(key: bigint, buckets: number): number {
 
 /** Options of {@link JumpHash}. */
 export interface JumpHashOptions {
-  /** Seed of the xxHash64 that turns keys into the 64-bit jump key. @defaultValue 0 */
+  /**
+   * 64-bit seed of the jump key: XXH64's seed, or what an 8-byte key's word is XORed with before
+   * fmix64 (see {@link JumpHash}). @defaultValue 0
+   */
   readonly seed?: number | bigint;
 }
 
 /**
  * Jump consistent hash over numbered buckets: node i is bucket i. No memory beyond the node
  * list, near-perfect balance, and growing from n to n + 1 buckets moves exactly the expected
- * 1/(n + 1) of the keys. Keys are hashed with xxHash64 first, so strings, bytes and integers all
- * work.
+ * 1/(n + 1) of the keys. Keys are hashed to a 64-bit jump key first, so strings, bytes and
+ * integers all work: XXH64 of the key's bytes (strings as UTF-8), except that a key of exactly 8
+ * bytes — every safe integer (8 little-endian two's-complement bytes), and 8-byte strings and
+ * arrays — takes MurmurHash3's fmix64 of its little-endian word XOR the seed, two 64-bit
+ * multiplies instead of XXH64's five, which makes integer lookups about a third cheaper. Any
+ * implementation of the paper with those two hashes computes the same buckets.
  *
  * Limits, by design of the algorithm: no weights (every weight must be 1), and only the last
  * bucket can leave cheaply. `withoutNode` of another node moves the last node into the freed
@@ -108,8 +117,8 @@ export class JumpHash extends PlacementBase implements Placement {
    */
   bucketOf(key: Key): number {
     // Integer keys skip the generic dispatch: they are the common case for numbered shards.
-    if (typeof key === 'number' && Number.isSafeInteger(key)) xxh64WordInto(Math.floor(key / 0x100000000) | 0, key | 0, this.seedHi, this.seedLo, this.out);
-    else hashKeyInto(key, this.seedHi, this.seedLo, this.out);
+    if (typeof key === 'number' && Number.isSafeInteger(key)) fmix64Into(Math.floor(key / 0x100000000) ^ this.seedHi, (key | 0) ^ this.seedLo, this.out);
+    else jumpKeyInto(key, this.seedHi, this.seedLo, this.out);
     const n = this.set.ids.length;
     if (n === 0) throw emptyError();
     return jumpBucket(this.out.hi, this.out.lo, n);
@@ -133,7 +142,7 @@ export class JumpHash extends PlacementBase implements Placement {
    */
   lookupN(key: Key, n: number): string[] {
     const size = this.set.ids.length;
-    hashKeyInto(key, this.seedHi, this.seedLo, this.out);
+    jumpKeyInto(key, this.seedHi, this.seedLo, this.out);
     checkCount(n, size);
     const res: string[] = [];
     if (n === 0) return res;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { JumpHash, ShardError, jumpHash } from '../src/index.js';
+import { JumpHash, ShardError, jumpHash, xxHash64, type Key } from '../src/index.js';
 import { anyKey, loads, sampleKeys } from './helpers.js';
 
 const M64 = (1n << 64n) - 1n;
@@ -47,8 +47,48 @@ describe('jumpHash', () => {
   });
 });
 
+// MurmurHash3's fmix64, transcribed with BigInt.
+function fmix64Reference(k: bigint): bigint {
+  k ^= k >> 33n;
+  k = (k * 0xff51afd7ed558ccdn) & M64;
+  k ^= k >> 33n;
+  k = (k * 0xc4ceb9fe1a85ec53n) & M64;
+  return k ^ (k >> 33n);
+}
+
+// The jump key as documented: fmix64(word XOR seed) for 8-byte keys, XXH64 of the bytes otherwise.
+function jumpKeyReference(key: Key, seed: bigint): bigint {
+  let bytes: Uint8Array;
+  if (typeof key === 'number') {
+    bytes = new Uint8Array(8);
+    new DataView(bytes.buffer).setBigInt64(0, BigInt(key), true);
+  } else bytes = typeof key === 'string' ? new TextEncoder().encode(key) : key;
+  if (bytes.length !== 8) return xxHash64(bytes, seed);
+  return fmix64Reference(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true) ^ seed);
+}
+
 describe('JumpHash', () => {
   const ids = Array.from({ length: 10 }, (_, i) => `s${i}`);
+
+  it('buckets a key as the paper does with its documented 64-bit jump key', () => {
+    const keys = fc.oneof(
+      fc.maxSafeInteger(),
+      fc.string({ unit: 'binary', maxLength: 12 }),
+      fc.uint8Array({ minLength: 0, maxLength: 12 }),
+      fc.uint8Array({ minLength: 8, maxLength: 8 }),
+    );
+    fc.assert(
+      fc.property(keys, fc.integer({ min: 1, max: 1000 }), fc.bigInt({ min: 0n, max: M64 }), (key, n, seed) => {
+        const jump = new JumpHash(Array.from({ length: n }, (_, i) => `b${i}`), { seed });
+        expect(jump.bucketOf(key)).toBe(jumpReference(jumpKeyReference(key, seed), n));
+      }),
+      { numRuns: 300 },
+    );
+    // 8-byte strings (also when not ASCII) take the word path too.
+    for (const s of ['abcdefgh', 'éééé', '€€ab']) {
+      expect(new JumpHash(ids).bucketOf(s)).toBe(jumpReference(jumpKeyReference(s, 0n), ids.length));
+    }
+  });
 
   it('spreads keys evenly over buckets', () => {
     const jump = new JumpHash(ids);

@@ -1,0 +1,65 @@
+import { hashKeyInto, badKey, scratchBytes, utf8Scratch, type Key } from './key.js';
+import type { Hash64 } from './xxHash64.js';
+
+// The 64-bit key that JumpHash feeds to the jump: XXH64 of the key's bytes, except for keys of
+// exactly 8 bytes (every safe integer, and strings or byte arrays of 8 bytes), which take
+// MurmurHash3's 64-bit finalizer (fmix64) of their little-endian word XOR the seed. fmix64 is a
+// bijection with full avalanche in two 64-bit multiplies where XXH64 of 8 bytes takes five: on
+// 32-bit halves that is most of an integer lookup's cost. Keeping the rule by byte length, not
+// by key type, keeps the integer 5 and the bytes 05 00 00 00 00 00 00 00 on the same bucket.
+
+// fmix64's multipliers 0xff51afd7ed558ccd and 0xc4ceb9fe1a85ec53 as 32-bit halves and 16-bit limbs.
+const C1H = 0xff51afd7 | 0, C1L = 0xed558ccd | 0, C1L0 = 0x8ccd, C1L1 = 0xed55;
+const C2H = 0xc4ceb9fe | 0, C2L = 0x1a85ec53 | 0, C2L0 = 0xec53, C2L1 = 0x1a85;
+
+/**
+ * MurmurHash3's fmix64 of the 64-bit word (vh, vl), into `out` as unsigned halves:
+ * k ^= k >> 33; k *= C1; k ^= k >> 33; k *= C2; k ^= k >> 33. Each 64-bit product's low half is
+ * Math.imul; its carry comes from 16-bit limbs, as in xxHash64.ts.
+ *
+ * @internal
+ */
+export function fmix64Into(vh: number, vl: number, out: Hash64): void {
+  let h = vh | 0, l = vl | 0;
+  let a0: number, a1: number, t: number, m1: number, m2: number;
+  l ^= h >>> 1;
+  a0 = l & 0xffff; a1 = l >>> 16; t = Math.imul(a0, C1L0); m1 = (Math.imul(a1, C1L0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, C1L1) + (m1 & 0xffff)) | 0;
+  t = (Math.imul(a1, C1L1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, C1L) + Math.imul(l, C1H)) | 0; l = Math.imul(l, C1L); h = t;
+  l ^= h >>> 1;
+  a0 = l & 0xffff; a1 = l >>> 16; t = Math.imul(a0, C2L0); m1 = (Math.imul(a1, C2L0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, C2L1) + (m1 & 0xffff)) | 0;
+  t = (Math.imul(a1, C2L1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, C2L) + Math.imul(l, C2H)) | 0; l = Math.imul(l, C2L); h = t;
+  l ^= h >>> 1;
+  out.hi = h >>> 0;
+  out.lo = l >>> 0;
+}
+
+function word8Into(b: Uint8Array, sh: number, sl: number, out: Hash64): void {
+  const lo = b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24);
+  const hi = b[4]! | (b[5]! << 8) | (b[6]! << 16) | (b[7]! << 24);
+  fmix64Into(hi ^ sh, lo ^ sl, out);
+}
+
+/**
+ * JumpHash's 64-bit key for `key` with the seed (sh, sl), into `out`: fmix64(word XOR seed) for
+ * keys of exactly 8 bytes (safe integers as 8 little-endian two's-complement bytes), XXH64 of
+ * the bytes (strings as UTF-8) otherwise.
+ *
+ * @internal
+ * @throws ShardError `BAD_KEY` for anything but a string, Uint8Array or safe integer
+ */
+export function jumpKeyInto(key: Key, sh: number, sl: number, out: Hash64): void {
+  if (typeof key === 'number') {
+    if (!Number.isSafeInteger(key)) throw badKey(key);
+    fmix64Into(Math.floor(key / 0x100000000) ^ sh, (key | 0) ^ sl, out);
+  } else if (key instanceof Uint8Array) {
+    if (key.length === 8) word8Into(key, sh, sl, out);
+    else hashKeyInto(key, sh, sl, out);
+  } else if (typeof key === 'string' && key.length <= 8) {
+    // Up to 8 UTF-16 units can be 8 UTF-8 bytes (or fewer, or up to 24): encode to find out.
+    const n = utf8Scratch(key);
+    if (n === 8) word8Into(scratchBytes(), sh, sl, out);
+    else hashKeyInto(scratchBytes().subarray(0, n), sh, sl, out);
+  } else {
+    hashKeyInto(key, sh, sl, out);
+  }
+}
