@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Agent } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import type { BenchContext, Contender, Measurement, Suite } from '../harness/suite.js';
@@ -47,12 +48,13 @@ function loadContender(impl: string, target: LoadTarget, server: ServerChild, po
   };
 }
 
-async function historyReads(ctx: BenchContext, server: ServerChild, target: Awaited<ReturnType<typeof chorusTarget>>, pop: Population, seconds: number): Promise<Contender> {
+/** One reader per guild: the channel it pages and the token it reads with (a member's). */
+type Reader = { token: string | undefined; channel: string };
+
+function historyReads(ctx: BenchContext, impl: string, server: ServerChild, agent: Agent, readers: Reader[], seconds: number): Contender {
   const random = rng(7);
-  // Each reader reads as a member of the guild whose channel it pages.
-  const readers = pop.guilds.map((members, g) => ({ token: target.tokens[members[0]!]!, channel: target.channels[g]! }));
   return {
-    impl: 'chorus example-server',
+    impl,
     async measure(): Promise<Measurement[]> {
       const cpu0 = server.cpuSeconds();
       const t0 = performance.now();
@@ -63,7 +65,7 @@ async function historyReads(ctx: BenchContext, server: ServerChild, target: Awai
         Array.from({ length: 32 }, async () => {
           while (performance.now() < end) {
             const r = readers[Math.floor(random() * readers.length)]!;
-            const res = await http(target.agent, server.url, 'GET', `/channels/${r.channel}/messages?limit=50`, r.token);
+            const res = await http(agent, server.url, 'GET', `/channels/${r.channel}/messages?limit=50`, r.token);
             if (res.status !== 200) throw new Error(`history read failed: ${res.status} ${JSON.stringify(res.body)}`);
             if ((res.body as unknown[]).length < 50) short++;
             reads++;
@@ -145,7 +147,18 @@ export const suite: Suite = {
         });
       }
       ctx.log('history reads');
-      await ctx.compare({ case: `history reads, 32 concurrent HTTP clients, ${guildCount} channels`, runs: ctx.quick ? 3 : 5, warmup: 1, contenders: [await historyReads(ctx, chorusServer, chorus, pop, seconds)] });
+      const bareAgent = new Agent({ keepAlive: true, maxSockets: 32 });
+      await ctx.compare({
+        case: `history reads, 32 concurrent HTTP clients, ${guildCount} channels`,
+        runs: ctx.quick ? 3 : 5,
+        warmup: 1,
+        contenders: [
+          // Each reader reads as a member of the guild whose channel it pages.
+          historyReads(ctx, 'chorus example-server', chorusServer, chorus.agent, pop.guilds.map((members, g) => ({ token: chorus.tokens[members[0]!]!, channel: chorus.channels[g]! })), seconds),
+          historyReads(ctx, 'bare node:http (last 50 relayed, no auth, no storage)', bareServer, bareAgent, pop.guilds.map((_, g) => ({ token: undefined, channel: `room${g}` })), seconds),
+        ],
+      });
+      bareAgent.destroy();
       chorus.close();
       bare.close();
       ctx.log(`service benchmark took ${((performance.now() - started) / 1000).toFixed(0)} s`);
