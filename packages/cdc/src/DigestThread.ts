@@ -10,6 +10,7 @@ interface NodeWorker {
   on(event: 'message', listener: (value: unknown) => void): unknown;
   on(event: 'error', listener: (error: unknown) => void): unknown;
   on(event: 'exit', listener: (code: number) => void): unknown;
+  once(event: 'online', listener: () => void): unknown;
   ref(): void;
   unref(): void;
 }
@@ -17,16 +18,18 @@ interface WorkerThreads {
   Worker: new (source: string, options: { eval: true; name?: string; workerData?: unknown }) => NodeWorker;
 }
 
-// The worker's whole program, evaluated as a CommonJS script (no file of ours to resolve, so it
-// works the same from sources, from dist and from a bundle). It digests each chunk of a group
+// The worker's whole program, evaluated from a string (no file of ours to resolve, so it works
+// the same from sources, from dist and from a bundle). It may run as a CommonJS script or as a
+// module (the worker inherits flags such as --input-type=module), so it reaches Node's modules
+// through process.getBuiltinModule rather than require or import. It digests each chunk of a group
 // and sends the group's buffer back (transferred, not copied) with the digests as one hex
 // string. SHA-256 is node:crypto's; BLAKE3 is hash-wasm's, loaded from the path the calling
 // thread resolved (so the same copy of hash-wasm), when it could. It counts finished groups in
 // shared memory, which the calling thread reads without waiting for the reply message (that
 // needs a turn of its event loop).
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const crypto = require('node:crypto');
+const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
+const crypto = process.getBuiltinModule('node:crypto');
 const finished = new Int32Array(workerData.finished);
 const hex = {
   sha256: crypto.hash
@@ -34,7 +37,10 @@ const hex = {
     : (b) => crypto.createHash('sha256').update(b).digest('hex'),
 };
 const loading = workerData.hashWasm
-  ? Promise.resolve().then(() => require(workerData.hashWasm).createBLAKE3()).then((h) => {
+  ? Promise.resolve().then(() => {
+      const load = process.getBuiltinModule('node:module').createRequire(workerData.hashWasm);
+      return load(workerData.hashWasm).createBLAKE3();
+    }).then((h) => {
       hex.blake3 = (b) => h.init().update(b).digest('hex');
     }).catch(() => undefined)
   : Promise.resolve();
@@ -116,8 +122,7 @@ export class DigestThread {
 
   /** Whether the worker runs and has loaded its digests. */
   isReady = false;
-  /** Settles once the worker is ready (or has failed, see {@link DigestThread.failed}). */
-  readonly ready: Promise<void>;
+  private readonly ready: Promise<void>;
   /** The digest algorithms the worker computes, once ready (BLAKE3 needs hash-wasm there). */
   algorithms: readonly DigestAlgorithm[] = [];
   /** Set once the worker has failed; it is then never used again. */
@@ -127,11 +132,19 @@ export class DigestThread {
   private readonly finished: Int32Array;
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 0;
+  // Callers that need the worker's answer (a reply or readiness): the worker keeps the process
+  // alive exactly while there are any.
+  private holds = 0;
 
   private constructor(worker: NodeWorker, finished: Int32Array) {
     this.worker = worker;
     this.finished = finished;
+    // Node 20 forgets an unref() made before the worker is online (the process would then never
+    // exit), so it is repeated once the worker runs and once it is ready.
     worker.unref();
+    worker.once('online', () => {
+      if (this.holds === 0) worker.unref();
+    });
     let started!: () => void;
     this.ready = new Promise<void>((resolve) => (started = resolve));
     worker.on('message', (value) => {
@@ -139,25 +152,51 @@ export class DigestThread {
       if (ready) {
         this.algorithms = ready;
         this.isReady = true;
+        if (this.holds === 0) worker.unref();
         started();
         return;
       }
       const { id, buffer, digests } = value as { id: number; buffer: ArrayBuffer; digests: string };
       const w = this.waiting.get(id);
+      if (!w) return;
       this.waiting.delete(id);
-      if (this.waiting.size === 0) worker.unref();
-      w?.resolve({ buffer, digests });
+      this.release();
+      w.resolve({ buffer, digests });
     });
     const fail = (error: unknown): void => {
       this.failed = error;
       this.isReady = false;
       if (DigestThread.shared === this) DigestThread.shared = undefined;
       for (const w of this.waiting.values()) w.reject(error);
+      this.holds -= this.waiting.size;
       this.waiting.clear();
       started();
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`the @chorus/cdc digest worker exited with code ${code}`)));
+  }
+
+  /**
+   * Waits until the worker is ready (or has failed, see {@link DigestThread.failed}), keeping
+   * the process alive meanwhile: an idle worker does not, and nothing else may.
+   * @returns when the worker can take groups
+   */
+  async whenReady(): Promise<void> {
+    if (this.isReady || this.failed !== undefined) return;
+    this.hold();
+    try {
+      await this.ready;
+    } finally {
+      this.release();
+    }
+  }
+
+  private hold(): void {
+    if (this.holds++ === 0) this.worker.ref();
+  }
+
+  private release(): void {
+    if (--this.holds === 0) this.worker.unref();
   }
 
   /**
@@ -182,7 +221,7 @@ export class DigestThread {
   digest(algorithm: DigestAlgorithm, buffer: ArrayBuffer, ends: Uint32Array): Promise<DigestedGroup> {
     if (this.failed !== undefined) return Promise.reject(this.failed);
     const id = this.nextId++;
-    if (this.waiting.size === 0) this.worker.ref();
+    this.hold();
     return new Promise<DigestedGroup>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       this.worker.postMessage({ id, algorithm, buffer, ends }, [buffer]);

@@ -92,7 +92,7 @@ export async function* digestBatches(prepare: () => Promise<DigestPlan>): AsyncG
   let thread: DigestThread | undefined;
   if (place === 'worker') {
     thread = DigestThread.get();
-    await thread?.ready;
+    await thread?.whenReady();
   }
   const capacity = GROUP_BYTES + maxSize;
   const spare: ArrayBuffer[] = [];

@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chunkStream, createDigest, putBlob, MemoryChunkStore, type ChunkStreamOptions, type StreamChunk } from '../src/index.js';
@@ -86,6 +88,23 @@ describe('digestIn: where chunk digests are computed', () => {
     const c = await putBlob(new MemoryChunkStore(), data, { avgSize: 8192 });
     expect(b).toEqual(a);
     expect(c).toEqual(a);
+  });
+
+  it('never keeps the process from exiting, nor lets it exit while it waits for the worker', () => {
+    // Arrange: scripts that end while the worker starts (auto, 4 MiB), wait for its start
+    // (worker), and use it for many groups; each must print its total and exit 0 by itself.
+    const index = new URL('../src/index.ts', import.meta.url).href;
+    for (const [mode, mib] of [['auto', 4], ['worker', 1], ['worker', 8], ['auto', 8]] as const) {
+      const script = `import { chunkStream } from ${JSON.stringify(index)};
+        const data = new Uint8Array(${mib} << 20).map((_, i) => (i * 2654435761) >>> 24);
+        let n = 0;
+        for await (const c of chunkStream([data], { avgSize: 8192, digestIn: '${mode}' })) n += c.length;
+        console.log(n);`;
+      // Act
+      const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000, cwd: fileURLToPath(new URL('../../..', import.meta.url)) });
+      // Assert: exit 13 would be "unsettled top-level await", a timeout (null) a hang.
+      expect({ mode, mib, status: r.status, out: r.stdout.trim() }).toEqual({ mode, mib, status: 0, out: String(mib << 20) });
+    }
   });
 
   it('refuses the worker where it cannot compute the digest, and unknown places', async () => {
