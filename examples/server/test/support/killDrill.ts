@@ -40,8 +40,19 @@ export async function bundleServer(): Promise<void> {
     format: 'esm',
     target: 'node20',
     outfile: bundle,
-    external: ['better-sqlite3', 'ws', 'hash-wasm'],
-    alias: { '@chorus/wire': join(serverRoot, '../../packages/wire/src/index.ts'), '@chorus/breaker': join(serverRoot, '../../packages/breaker/src/index.ts') },
+    external: ['better-sqlite3', 'ws', 'hash-wasm', 'rabin-wasm'],
+    // Packages from their sources, as vitest sees them: the drill must not depend on a build.
+    plugins: [
+      {
+        name: 'chorus-sources',
+        setup(b) {
+          b.onResolve({ filter: /^@chorus\/[a-z-]+(\/[a-z-]+)?$/ }, (args) => {
+            const [, name, sub] = /^@chorus\/([a-z-]+)(?:\/([a-z-]+))?$/.exec(args.path)!;
+            return { path: join(serverRoot, '../../packages', name!, 'src', `${sub ?? 'index'}.ts`) };
+          });
+        },
+      },
+    ],
     logLevel: 'error',
   });
 }
