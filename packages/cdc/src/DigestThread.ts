@@ -24,13 +24,14 @@ interface WorkerThreads {
 // through process.getBuiltinModule rather than require or import. It digests each chunk of a group
 // and sends the group's buffer back (transferred, not copied) with the digests as one hex
 // string. SHA-256 is node:crypto's; BLAKE3 is hash-wasm's, loaded from the path the calling
-// thread resolved (so the same copy of hash-wasm), when it could. It counts finished groups in
-// shared memory, which the calling thread reads without waiting for the reply message (that
-// needs a turn of its event loop).
+// thread resolved (so the same copy of hash-wasm), when it could. It counts finished groups and
+// says which digests it has ready in shared memory, which the calling thread reads without
+// waiting for a message: messages need a turn of its event loop, and a stream read from memory
+// may never give one.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
 const crypto = process.getBuiltinModule('node:crypto');
-const finished = new Int32Array(workerData.finished);
+const state = new Int32Array(workerData.state);
 const hex = {
   sha256: crypto.hash
     ? (b) => crypto.hash('sha256', b, 'hex')
@@ -44,7 +45,10 @@ const loading = workerData.hashWasm
       hex.blake3 = (b) => h.init().update(b).digest('hex');
     }).catch(() => undefined)
   : Promise.resolve();
-loading.then(() => parentPort.postMessage({ ready: Object.keys(hex) }));
+loading.then(() => {
+  Atomics.store(state, 1, hex.blake3 ? 3 : 1);
+  parentPort.postMessage({ ready: true });
+});
 parentPort.on('message', ({ id, algorithm, buffer, ends }) => {
   const digest = hex[algorithm];
   const bytes = new Uint8Array(buffer);
@@ -54,7 +58,7 @@ parentPort.on('message', ({ id, algorithm, buffer, ends }) => {
     digests += digest(bytes.subarray(at, ends[i]));
     at = ends[i];
   }
-  Atomics.add(finished, 0, 1);
+  Atomics.add(state, 0, 1);
   parentPort.postMessage({ id, buffer, digests }, [buffer]);
 });
 `;
@@ -110,9 +114,10 @@ export class DigestThread {
     const threads = workerThreads();
     if (!threads) return undefined;
     try {
-      const finished = new Int32Array(new SharedArrayBuffer(4));
-      const workerData = { finished: finished.buffer, hashWasm: hashWasmPath() };
-      DigestThread.shared = new DigestThread(new threads.Worker(WORKER_SOURCE, { eval: true, name: '@chorus/cdc digests', workerData }), finished);
+      // [0]: groups finished; [1]: digests ready (bit 1 SHA-256, bit 2 BLAKE3).
+      const state = new Int32Array(new SharedArrayBuffer(8));
+      const workerData = { state: state.buffer, hashWasm: hashWasmPath() };
+      DigestThread.shared = new DigestThread(new threads.Worker(WORKER_SOURCE, { eval: true, name: '@chorus/cdc digests', workerData }), state);
     } catch {
       // A runtime without real threads (or one that forbids them): digest on this thread.
       return undefined;
@@ -120,25 +125,21 @@ export class DigestThread {
     return DigestThread.shared;
   }
 
-  /** Whether the worker runs and has loaded its digests. */
-  isReady = false;
   private readonly ready: Promise<void>;
-  /** The digest algorithms the worker computes, once ready (BLAKE3 needs hash-wasm there). */
-  algorithms: readonly DigestAlgorithm[] = [];
   /** Set once the worker has failed; it is then never used again. */
   failed: unknown = undefined;
 
   private readonly worker: NodeWorker;
-  private readonly finished: Int32Array;
+  private readonly state: Int32Array;
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 0;
   // Callers that need the worker's answer (a reply or readiness): the worker keeps the process
   // alive exactly while there are any.
   private holds = 0;
 
-  private constructor(worker: NodeWorker, finished: Int32Array) {
+  private constructor(worker: NodeWorker, state: Int32Array) {
     this.worker = worker;
-    this.finished = finished;
+    this.state = state;
     // Node 20 forgets an unref() made before the worker is online (the process would then never
     // exit), so it is repeated once the worker runs and once it is ready.
     worker.unref();
@@ -148,10 +149,7 @@ export class DigestThread {
     let started!: () => void;
     this.ready = new Promise<void>((resolve) => (started = resolve));
     worker.on('message', (value) => {
-      const { ready } = value as { ready?: DigestAlgorithm[] };
-      if (ready) {
-        this.algorithms = ready;
-        this.isReady = true;
+      if ((value as { ready?: boolean }).ready) {
         if (this.holds === 0) worker.unref();
         started();
         return;
@@ -165,7 +163,6 @@ export class DigestThread {
     });
     const fail = (error: unknown): void => {
       this.failed = error;
-      this.isReady = false;
       if (DigestThread.shared === this) DigestThread.shared = undefined;
       for (const w of this.waiting.values()) w.reject(error);
       this.holds -= this.waiting.size;
@@ -182,7 +179,7 @@ export class DigestThread {
    * @returns when the worker can take groups
    */
   async whenReady(): Promise<void> {
-    if (this.isReady || this.failed !== undefined) return;
+    if (Atomics.load(this.state, 1) !== 0 || this.failed !== undefined) return;
     this.hold();
     try {
       await this.ready;
@@ -206,14 +203,24 @@ export class DigestThread {
    */
   backlog(): number {
     // `| 0`: the shared counter is an Int32 and wraps (after 2^31 groups, ~1 PB).
-    return (this.nextId - Atomics.load(this.finished, 0)) | 0;
+    return (this.nextId - Atomics.load(this.state, 0)) | 0;
+  }
+
+  /**
+   * Whether the worker is ready to digest with `algorithm` now (read from shared memory, so
+   * it is known without a turn of the event loop). BLAKE3 needs hash-wasm in the worker.
+   * @param algorithm - the digest
+   * @returns true once the worker runs and has that digest, false before or after a failure
+   */
+  computes(algorithm: DigestAlgorithm): boolean {
+    return this.failed === undefined && (Atomics.load(this.state, 1) & (algorithm === 'sha256' ? 1 : 2)) !== 0;
   }
 
   /**
    * Digests consecutive chunks laid end to end in `buffer`. The buffer is transferred to the
    * worker (it is detached here) and comes back in the result.
    *
-   * @param algorithm - one of {@link DigestThread.algorithms}
+   * @param algorithm - a digest the worker {@link DigestThread.computes}
    * @param buffer - the chunks' bytes
    * @param ends - the end offset of each chunk in `buffer`
    * @returns the buffer and the digests

@@ -74,7 +74,7 @@ export function chunkStream(source: ByteSource, options: ChunkStreamOptions = {}
     if (digestIn === 'worker') {
       const thread = canWorker ? DigestThread.get() : undefined;
       await thread?.whenReady();
-      if (!thread?.algorithms.includes(digest.algorithm)) {
+      if (!thread?.computes(digest.algorithm)) {
         throw new CdcError('INVALID_OPTIONS', 'digestIn "worker" needs Node with worker_threads, and SHA-256 from node:crypto or BLAKE3 from hash-wasm; use "auto" or "main"');
       }
     }

@@ -106,7 +106,7 @@ export async function* digestBatches(prepare: () => Promise<DigestPlan>): AsyncG
   let atWorker = 0;
   const close = (): void => {
     if (group.length === 0) return;
-    const toWorker = thread?.isReady === true && thread.algorithms.includes(digest.algorithm) && thread.backlog() < WORKER_BACKLOG;
+    const toWorker = thread?.computes(digest.algorithm) === true && thread.backlog() < WORKER_BACKLOG;
     if (toWorker && stable) {
       copy = new Uint8Array(spare.pop() ?? new ArrayBuffer(capacity));
       let at = 0;
@@ -145,7 +145,7 @@ export async function* digestBatches(prepare: () => Promise<DigestPlan>): AsyncG
   for await (const batch of batches) {
     if (place === 'auto' && !thread && seen >= WORKER_AFTER_BYTES) thread = DigestThread.get();
     for (const c of batch) seen += c.length;
-    if (!(thread?.isReady && thread.algorithms.includes(digest.algorithm)) && queue.length === 0 && group.length === 0) {
+    if (!thread?.computes(digest.algorithm) && queue.length === 0 && group.length === 0) {
       // No worker (yet: it starts in ~35 ms) and nothing held back: digest here, no copy.
       for (const c of batch) yield { offset: c.offset, length: c.length, bytes: c.bytes, digest: digest.hashHex(c.bytes) };
       continue;

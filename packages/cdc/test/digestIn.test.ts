@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { DigestThread } from '../src/DigestThread.js';
 import { chunkStream, createDigest, putBlob, MemoryChunkStore, type ChunkStreamOptions, type StreamChunk } from '../src/index.js';
 import { random } from './bytes.js';
 
@@ -104,6 +105,24 @@ describe('digestIn: where chunk digests are computed', () => {
       const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000, cwd: fileURLToPath(new URL('../../..', import.meta.url)) });
       // Assert: exit 13 would be "unsettled top-level await", a timeout (null) a hang.
       expect({ mode, mib, status: r.status, out: r.stdout.trim() }).toEqual({ mode, mib, status: 0, out: String(mib << 20) });
+    }
+  });
+
+  it('auto hands groups to a ready worker even when the stream never yields to the event loop', async () => {
+    // Arrange: a started worker; an in-memory source, so the whole stream runs in microtasks and
+    // readiness must be seen through shared memory, not a message.
+    const thread = DigestThread.get()!;
+    await thread.whenReady();
+    const sent = vi.spyOn(thread, 'digest');
+    try {
+      // Act
+      let n = 0;
+      for await (const c of chunkStream([random(8 << 20, 5)], { avgSize: 8192 })) n += c.length;
+      // Assert
+      expect(n).toBe(8 << 20);
+      expect(sent).toHaveBeenCalled();
+    } finally {
+      sent.mockRestore();
     }
   });
 
