@@ -19,7 +19,8 @@ const GROUP_BYTES = 1 << 19;
 // digested and one waiting keeps the worker busy; beyond that the worker is falling behind (it
 // has no core of its own, or digests slower than this thread chunks) and this thread helps.
 const WORKER_BACKLOG = 2;
-// Digested groups held back for order behind an unfinished one before waiting for it.
+// Digested groups held back for order behind an unfinished one before waiting for it (or, for
+// an in-memory source, digesting it here instead).
 const MAX_QUEUED = 8;
 
 /**
@@ -170,6 +171,12 @@ export async function* digestBatches(prepare: () => Promise<DigestPlan>): AsyncG
       if (!done && queue.length <= MAX_QUEUED) break;
       queue.shift();
       if (inWorker) atWorker--;
+      if (!done && stable) {
+        // The worker is stalled (no core for it just now): rather than wait, digest the group
+        // here from the source, which is still intact; the worker's late reply is dropped.
+        yield* unpack(first, digestHere(first.chunks, undefined, digest));
+        continue;
+      }
       yield* unpack(first, await first.result);
     }
   }

@@ -126,6 +126,29 @@ describe('digestIn: where chunk digests are computed', () => {
     }
   });
 
+  it('digests in place rather than wait when the worker stalls (in-memory source)', async () => {
+    // Arrange: a worker that takes two groups and never answers, as when it gets no core.
+    const thread = DigestThread.get()!;
+    await thread.whenReady();
+    let sent = 0;
+    const digest = vi.spyOn(thread, 'digest').mockImplementation(() => {
+      sent++;
+      return new Promise(() => undefined);
+    });
+    const backlog = vi.spyOn(thread, 'backlog').mockImplementation(() => sent);
+    try {
+      const data = random(8 << 20, 9);
+      // Act
+      const got = await collect([data], { avgSize: 8192, digestIn: 'worker' });
+      // Assert: both stalled groups were digested here instead, with the same result.
+      expect(sent).toBe(2);
+      expect(got).toEqual(await collect([data], { avgSize: 8192, digestIn: 'main' }));
+    } finally {
+      digest.mockRestore();
+      backlog.mockRestore();
+    }
+  });
+
   it('refuses the worker where it cannot compute the digest, and unknown places', async () => {
     const drain = async (options: ChunkStreamOptions): Promise<void> => {
       for await (const c of chunkStream(new Uint8Array(10), options)) void c;
