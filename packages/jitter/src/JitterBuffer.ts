@@ -7,7 +7,7 @@ import { SampleQueue } from './SampleQueue.js';
 import { accelerate, decelerate, stretchInputSamples } from './timeStretch.js';
 import type { BlockType, FrameDecoder, JitterPacket, JitterStats, OutputBlock } from './types.js';
 import { Unwrapper } from './Unwrapper.js';
-import { checkInteger, checkNumber, checkObject, optionalNumber } from './validate.js';
+import { checkInteger, checkNumber, checkObject, describe, optionalNumber } from './validate.js';
 
 /** Options of {@link JitterBuffer}. */
 export interface JitterBufferOptions {
@@ -174,16 +174,16 @@ export class JitterBuffer {
   constructor(options: JitterBufferOptions = {}) {
     const o = checkObject('INVALID_OPTION', 'options', options);
     if (o.sampleRate !== undefined && o.sampleRate !== RATE) {
-      throw new JitterError('INVALID_OPTION', `sampleRate must be 48000 (Opus RTP runs at 48 kHz), got ${String(o.sampleRate)}`);
+      throw new JitterError('INVALID_OPTION', `sampleRate must be 48000 (Opus RTP runs at 48 kHz), got ${describe(o.sampleRate)}`);
     }
     if (o.blockMs !== undefined && o.blockMs !== 10 && o.blockMs !== 20) {
-      throw new JitterError('INVALID_OPTION', `blockMs must be 10 or 20, got ${String(o.blockMs)}`);
+      throw new JitterError('INVALID_OPTION', `blockMs must be 10 or 20, got ${describe(o.blockMs)}`);
     }
     const blockMs = options.blockMs ?? 10;
     this.blockSamples = blockMs * PER_MS;
     const packetMs = options.packetMs ?? 20;
     if (!PACKET_MS.includes(packetMs)) {
-      throw new JitterError('INVALID_OPTION', `packetMs must be one of ${PACKET_MS.join(', ')}, got ${String(packetMs)}`);
+      throw new JitterError('INVALID_OPTION', `packetMs must be one of ${PACKET_MS.join(', ')}, got ${describe(packetMs)}`);
     }
     this.packetSamples = packetMs * PER_MS;
     this.lastDuration = this.packetSamples;

@@ -2,6 +2,7 @@ import { OpusDecoder } from 'opus-decoder';
 import { JitterError } from './JitterError.js';
 import { opusPacketInfo } from './opusPacket.js';
 import type { FrameDecoder } from './types.js';
+import { describe } from './validate.js';
 
 /** A {@link FrameDecoder} on the `opus-decoder` WASM build of libopus. */
 export interface OpusFrameDecoder extends FrameDecoder {
@@ -48,7 +49,7 @@ function plcRequest(toc: number, frameSamples: number, samples: number): Uint8Ar
  */
 export async function createOpusDecoder(options: { channels?: 1 | 2 } = {}): Promise<OpusFrameDecoder> {
   if (options.channels !== undefined && options.channels !== 1 && options.channels !== 2) {
-    throw new JitterError('INVALID_OPTION', `channels must be 1 or 2, got ${String(options.channels)}`);
+    throw new JitterError('INVALID_OPTION', `channels must be 1 or 2, got ${describe(options.channels)}`);
   }
   let dec: OpusDecoder<48000>;
   try {

@@ -1,7 +1,7 @@
 import { topDocs } from './topDocs.js';
 import { TermCursor, UnionCursor, type Cursor } from './cursors.js';
 import { editDistance } from './editDistance.js';
-import { SearchError } from './errors.js';
+import { SearchError, shown } from './errors.js';
 import { growI32, growU32, growU8 } from './grow.js';
 import { Lexicon } from './Lexicon.js';
 import { parseQuery } from './parseQuery.js';
@@ -838,7 +838,7 @@ function readOptions(options: SearchIndexOptions): Settings {
     const boost = typeof spec === 'object' && spec !== null ? ((spec as FieldSpec).boost ?? 1) : 1;
     if (typeof name !== 'string' || name.length === 0 || RESERVED.has(name)) throw new SearchError('INVALID_OPTIONS', `field ${f} needs a non-empty name other than __proto__, constructor or prototype`);
     if (fieldNames.includes(name)) throw new SearchError('INVALID_OPTIONS', `field "${name}" is listed twice`);
-    if (typeof boost !== 'number' || !Number.isFinite(boost) || boost <= 0 || boost > 1000) throw new SearchError('INVALID_OPTIONS', `boost of field "${name}" must be a number in (0, 1000], got ${String(boost)}`);
+    if (typeof boost !== 'number' || !Number.isFinite(boost) || boost <= 0 || boost > 1000) throw new SearchError('INVALID_OPTIONS', `boost of field "${name}" must be a number in (0, 1000], got ${shown(boost)}`);
     fieldNames.push(name);
     boosts[f] = boost;
   });
@@ -848,11 +848,11 @@ function readOptions(options: SearchIndexOptions): Settings {
     if (name.length === 0 || RESERVED.has(name)) throw new SearchError('INVALID_OPTIONS', `stored field name ${JSON.stringify(name)} is not allowed`);
   }
   const scoring = options.scoring ?? 'bm25';
-  if (scoring !== 'bm25' && scoring !== 'tfidf') throw new SearchError('INVALID_OPTIONS', `scoring must be 'bm25' or 'tfidf', got ${String(scoring)}`);
+  if (scoring !== 'bm25' && scoring !== 'tfidf') throw new SearchError('INVALID_OPTIONS', `scoring must be 'bm25' or 'tfidf', got ${shown(scoring)}`);
   const k1 = options.bm25?.k1 ?? 1.2;
   const b = options.bm25?.b ?? 0.75;
-  if (typeof k1 !== 'number' || !Number.isFinite(k1) || k1 < 0 || k1 > 100) throw new SearchError('INVALID_OPTIONS', `bm25.k1 must be a number from 0 to 100, got ${String(k1)}`);
-  if (typeof b !== 'number' || !Number.isFinite(b) || b < 0 || b > 1) throw new SearchError('INVALID_OPTIONS', `bm25.b must be a number from 0 to 1, got ${String(b)}`);
+  if (typeof k1 !== 'number' || !Number.isFinite(k1) || k1 < 0 || k1 > 100) throw new SearchError('INVALID_OPTIONS', `bm25.k1 must be a number from 0 to 100, got ${shown(k1)}`);
+  if (typeof b !== 'number' || !Number.isFinite(b) || b < 0 || b > 1) throw new SearchError('INVALID_OPTIONS', `bm25.b must be a number from 0 to 1, got ${shown(b)}`);
   const tok = options.tokenizer;
   let tokenizerOptions: TokenizerOptions | undefined;
   if (tok !== undefined && typeof tok !== 'function') {
@@ -869,7 +869,7 @@ function readOptions(options: SearchIndexOptions): Settings {
     if (tok.maxTokenLength !== undefined) tokenizerOptions.maxTokenLength = positiveInt(tok.maxTokenLength, 'tokenizer.maxTokenLength', 64, 1024);
   }
   const compactThreshold = options.compactThreshold ?? 0.25;
-  if (typeof compactThreshold !== 'number' || !(compactThreshold > 0 && compactThreshold <= 1)) throw new SearchError('INVALID_OPTIONS', `compactThreshold must be in (0, 1], got ${String(compactThreshold)}`);
+  if (typeof compactThreshold !== 'number' || !(compactThreshold > 0 && compactThreshold <= 1)) throw new SearchError('INVALID_OPTIONS', `compactThreshold must be in (0, 1], got ${shown(compactThreshold)}`);
   return {
     fieldNames,
     boosts,
@@ -896,12 +896,12 @@ interface ReadSearchOptions {
 function readSearchOptions(o: SearchOptions): ReadSearchOptions {
   if (typeof o !== 'object' || o === null) throw new SearchError('INVALID_OPTIONS', 'search options must be an object');
   const limit = o.limit ?? 10;
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0 || limit > MAX_LIMIT) throw new SearchError('INVALID_OPTIONS', `limit must be an integer from 0 to ${MAX_LIMIT}, got ${String(limit)}`);
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0 || limit > MAX_LIMIT) throw new SearchError('INVALID_OPTIONS', `limit must be an integer from 0 to ${MAX_LIMIT}, got ${shown(limit)}`);
   const mode = o.mode ?? 'and';
-  if (mode !== 'and' && mode !== 'or') throw new SearchError('INVALID_OPTIONS', `mode must be 'and' or 'or', got ${String(mode)}`);
+  if (mode !== 'and' && mode !== 'or') throw new SearchError('INVALID_OPTIONS', `mode must be 'and' or 'or', got ${shown(mode)}`);
   const prefix = o.prefix ?? false;
   if (typeof prefix !== 'boolean') throw new SearchError('INVALID_OPTIONS', 'prefix must be a boolean');
   const fuzzy = o.fuzzy ?? 0;
-  if (fuzzy !== 0 && fuzzy !== 1 && fuzzy !== 2) throw new SearchError('INVALID_OPTIONS', `fuzzy must be 0, 1 or 2 (an edit distance), got ${String(fuzzy)}`);
+  if (fuzzy !== 0 && fuzzy !== 1 && fuzzy !== 2) throw new SearchError('INVALID_OPTIONS', `fuzzy must be 0, 1 or 2 (an edit distance), got ${shown(fuzzy)}`);
   return { limit, mode, prefix, fuzzy, filter: o.filter };
 }

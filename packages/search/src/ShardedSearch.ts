@@ -1,4 +1,4 @@
-import { SearchError } from './errors.js';
+import { SearchError, shown } from './errors.js';
 import { SearchIndex, type DocId, type FromSnapshotOptions, type IndexMemory, type SearchDocument, type SearchIndexOptions, type SearchOptions } from './SearchIndex.js';
 
 /** Options of {@link ShardedSearch}: the options of every shard's {@link SearchIndex}, plus a shard cap. */
@@ -61,7 +61,7 @@ export class ShardedSearch {
    */
   constructor(options: ShardedSearchOptions) {
     const maxShards = options.maxShards ?? 100_000;
-    if (typeof maxShards !== 'number' || !Number.isInteger(maxShards) || maxShards < 1) throw new SearchError('INVALID_OPTIONS', `maxShards must be a positive integer, got ${String(maxShards)}`);
+    if (typeof maxShards !== 'number' || !Number.isInteger(maxShards) || maxShards < 1) throw new SearchError('INVALID_OPTIONS', `maxShards must be a positive integer, got ${shown(maxShards)}`);
     this.maxShards = maxShards;
     this.options = options;
     new SearchIndex(options);

@@ -1,4 +1,4 @@
-import { SearchError } from './errors.js';
+import { SearchError, shown } from './errors.js';
 import { growF64, growU32 } from './grow.js';
 
 /** Type of a stored filter field. */
@@ -42,7 +42,7 @@ export class StoredFields {
     for (const name of Object.keys(spec)) {
       const kind = spec[name];
       if (kind !== 'string' && kind !== 'number') {
-        throw new SearchError('INVALID_OPTIONS', `stored field "${name}" has kind ${String(kind)}; use 'string' or 'number'`);
+        throw new SearchError('INVALID_OPTIONS', `stored field "${name}" has kind ${shown(kind)}; use 'string' or 'number'`);
       }
       cols.push({ name, kind, ids: new Uint32Array(0), nums: new Float64Array(0), dict: new Map(), strings: [] });
     }

@@ -50,3 +50,13 @@ export class SearchError extends Error {
     this.code = code;
   }
 }
+
+/**
+ * @internal A bad value as error messages show it. Never calls a non-primitive's own
+ * `toString`, which hostile input may have replaced with something that throws.
+ */
+export function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || value === null || value === undefined) return String(value);
+  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+}

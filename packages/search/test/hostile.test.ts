@@ -103,6 +103,15 @@ describe('hostile input', () => {
     throwsCode(() => index2.search('x'), 'INVALID_TOKENIZER');
   });
 
+  it('shows hostile option values without calling their toString (found by the fuzz below)', () => {
+    const hostile = { toString: {} };
+    const index = fresh();
+    throwsCode(() => index.search('hello', { limit: hostile } as never), 'INVALID_OPTIONS');
+    throwsCode(() => index.search('hello', { mode: hostile } as never), 'INVALID_OPTIONS');
+    throwsCode(() => index.search('hello', { fuzzy: Object.create(null) } as never), 'INVALID_OPTIONS');
+    throwsCode(() => new SearchIndex({ fields: ['text'], scoring: hostile } as never), 'INVALID_OPTIONS');
+  });
+
   it('failed operations never change results (fuzz)', () => {
     const anyValue = fc.oneof(fc.string({ maxLength: 5 }), fc.integer(), fc.double(), fc.constant(null), fc.constant(undefined), fc.object({ maxDepth: 1 }), fc.array(fc.integer(), { maxLength: 2 }));
     fc.assert(

@@ -80,7 +80,7 @@ export class FrameCodec {
       writeField(w, schema, frame.d, 'd');
     } else {
       const schema = opSchemas.get(op as number);
-      if (schema === undefined) throw new WireError('unknown-op', `op ${String(op)} is not a gateway op`, 'op');
+      if (schema === undefined) throw new WireError('unknown-op', `op ${typeof op === 'number' ? op : typeof op} is not a gateway op`, 'op');
       if (schema === null) {
         w.arrayHeader(1);
         w.int(op);
