@@ -51,7 +51,6 @@ export class BoundedLoad implements Placement {
   private readonly W: number;
   private readonly held: Map<string | number, Held> = new Map();
   private total = 0;
-  private readonly owners: Uint16Array | Uint32Array;
   private readonly loadByIndex: Float64Array;
 
   /**
@@ -76,7 +75,6 @@ export class BoundedLoad implements Placement {
     let W = 0;
     for (const w of this.weight) W += w;
     this.W = W;
-    this.owners = this.ring.arcs().owners;
     this.loadByIndex = new Float64Array(this.ring.size);
   }
 
@@ -135,12 +133,13 @@ export class BoundedLoad implements Placement {
   // Walks the ring from the key and returns the index of the first node with room for one more
   // unit (room >= 1 must exist: the caps add up to (1 + epsilon) x (total + 1) > total).
   private pick(key: Key): number {
-    let i = this.ring.startIndex(key);
+    const ring = this.ring;
+    let i = ring.startIndex(key);
     const total = this.total + 1;
-    const owners = this.owners;
-    const len = owners.length;
+    const len = ring.pointCount;
     for (let steps = 0; steps < len; steps++) {
-      const o = owners[i]!;
+      // The ring's own packed arcs: no copy of the owners, so the walk shares its cache lines.
+      const o = ring.ownerAt(i);
       if (this.loadByIndex[o]! < this.cap(o, total)) return o;
       if (++i === len) i = 0;
     }

@@ -332,12 +332,18 @@ export class HashRing extends PlacementBase implements Placement {
     return { vnodes: this.vnodes, seed: this.seed };
   }
 
-  /** @internal Index of the first point at or after the key's position. @throws ShardError `EMPTY`, `BAD_KEY` */
+  /** @internal Index of the arc that owns the key's position. @throws ShardError `EMPTY`, `BAD_KEY` */
   startIndex(key: Key): number {
-    const h = this.positionOf(key);
+    const h = typeof key === 'string' && this.compat === undefined ? xxh32String(key, this.seed32) : this.positionOf(key);
     if (this.entries.length === 0) throw emptyError();
     return this.indexAt(h);
   }
+
+  /** @internal Owner index of arc i (0 to pointCount - 1), for walks around the ring. */
+  ownerAt(i: number): number {
+    return this.entries[i]! & this.ownerMask;
+  }
+
 
   /**
    * @internal The arcs: sorted positions where each ends (native mode; the points themselves in
