@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloseCode, Gateway, type GatewayConnection } from '../src/index.js';
 import { startServer } from '../src/node.js';
-import { makeScene, type Scene, type TestUser } from './helpers.js';
+import { makeScene, NO_SHEDDING, type Scene, type TestUser } from './helpers.js';
 
 const codec = new FrameCodec();
 const tick = async (n = 5): Promise<void> => {
@@ -243,7 +243,7 @@ describe('Gateway', () => {
 
   it('works end to end over a real WebSocket', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'chorus-gw-'));
-    const server = await startServer({ port: 0, dataDir: dir, argon2MemoryKiB: 64, argon2Iterations: 1 });
+    const server = await startServer({ port: 0, dataDir: dir, argon2MemoryKiB: 64, argon2Iterations: 1, ...NO_SHEDDING });
     try {
       const reg = await server.service.register({ username: 'ada', password: 'password123' });
       const caller = await server.service.authenticate(reg.token);

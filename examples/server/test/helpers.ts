@@ -2,6 +2,12 @@ import { Api, InProcessFanOut, ROUTES, Service, type ApiResponse, type Caller, t
 import { SqliteStore } from '../src/SqliteStore.js';
 
 /** Argon2id at its minimum cost: tests check behaviour, not hashing strength. */
+/**
+ * Server options for tests that are not about overload: a busy CI machine must not make the
+ * server shed their requests (test/shedding.test.ts tests shedding on purpose).
+ */
+export const NO_SHEDDING: { maxLagMs: number; targetLatencyMs: number } = { maxLagMs: 0, targetLatencyMs: 60_000 };
+
 export const FAST_ARGON2: { memorySize: number; iterations: number; parallelism: number } = { memorySize: 64, iterations: 1, parallelism: 1 };
 
 export interface TestUser {

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../src/index.js';
 import { startServer, type RunningServer } from '../src/node.js';
+import { NO_SHEDDING } from './helpers.js';
 
 let server: RunningServer;
 let dir: string;
@@ -39,7 +40,7 @@ function send(method: string, path: string, options: { body?: string | Buffer; h
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'chorus-http-'));
-  server = await startServer({ port: 0, dataDir: dir, argon2MemoryKiB: 64, argon2Iterations: 1, maxBodyBytes: 4096 });
+  server = await startServer({ port: 0, dataDir: dir, argon2MemoryKiB: 64, argon2Iterations: 1, maxBodyBytes: 4096, ...NO_SHEDDING });
   const r = await send('POST', '/auth/register', { body: JSON.stringify({ username: 'ada', password: 'password123' }) });
   token = (r.body as { token: string }).token;
   const g = await send('POST', '/guilds', { token, body: JSON.stringify({ name: 'g' }) });

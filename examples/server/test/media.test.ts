@@ -9,6 +9,7 @@ import { parseRange } from '../src/features/byteRange.js';
 import { cleanFilename, sniffContentType } from '../src/features/sniff.js';
 import { startServer, type RunningServer } from '../src/node.js';
 import { makeFeatureWorld } from './featureHelpers.js';
+import { NO_SHEDDING } from './helpers.js';
 
 interface Res {
   status: number;
@@ -99,7 +100,7 @@ let secret: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'chorus-media-'));
-  server = await startServer({ port: 0, dataDir: dir, argon2MemoryKiB: 8, argon2Iterations: 1, sendPerSecond: 10_000, sendBurst: 10_000 }, { log: () => undefined, mediaLimits: { userBytes: 80 << 20 } });
+  server = await startServer({ port: 0, dataDir: dir, argon2MemoryKiB: 8, argon2Iterations: 1, sendPerSecond: 10_000, sendBurst: 10_000, ...NO_SHEDDING }, { log: () => undefined, mediaLimits: { userBytes: 80 << 20 } });
   owner = await register('owner');
   member = await register('member');
   outsider = await register('outsider');

@@ -60,7 +60,7 @@ export async function bundleServer(): Promise<void> {
 function start(dir: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [bundle], {
     cwd: serverRoot,
-    env: { ...process.env, CHORUS_DATA_DIR: dir, CHORUS_ARGON2_MEMORY_KIB: '64', CHORUS_ARGON2_ITERATIONS: '1', CHORUS_SEND_PER_SECOND: '100000', CHORUS_SEND_BURST: '100000' },
+    env: { ...process.env, CHORUS_DATA_DIR: dir, CHORUS_ARGON2_MEMORY_KIB: '64', CHORUS_ARGON2_ITERATIONS: '1', CHORUS_SEND_PER_SECOND: '100000', CHORUS_SEND_BURST: '100000', CHORUS_MAX_LAG_MS: '0', CHORUS_TARGET_LATENCY_MS: '60000' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
