@@ -5,6 +5,13 @@
  * @internal
  */
 export class TopK {
+  /**
+   * One instance held as long as the class, never read. A query's TopK dies with the query, so
+   * after a full GC no instance was left and V8 discarded the optimised `recommend` code compiled
+   * for its hidden class ("weak objects" deoptimisation): the next queries ran unoptimised until
+   * recompiled, a latency spike after every major GC. See also `SocialGraph`'s keeper.
+   */
+  static readonly #shapeKeeper: TopK = new TopK(1);
   private readonly scores: Float64Array;
   private readonly items: Int32Array;
   private size = 0;
