@@ -24,7 +24,7 @@ import { Features } from './features/Features.js';
 import type { MediaLimits } from './features/MediaLibrary.js';
 import { isMediaRequest, mediaHttp } from './features/mediaHttp.js';
 import { ObservedFanOut } from './features/ObservedFanOut.js';
-import { jsonBody } from './jsonBody.js';
+import { jsonBytes } from './jsonBody.js';
 
 /** A started service. */
 export interface RunningServer {
@@ -68,7 +68,7 @@ function reply(res: ServerResponse, r: ApiResponse): void {
     res.writeHead(r.status, headers).end();
     return;
   }
-  res.writeHead(r.status, headers).end(jsonBody(r.body));
+  res.writeHead(r.status, headers).end(jsonBytes(r.body));
 }
 
 function readBody(req: IncomingMessage, max: number): Promise<unknown> {

@@ -1,13 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { deepFreeze, jsonBody } from '../src/jsonBody.js';
+import { deepFreeze, jsonBytes } from '../src/jsonBody.js';
 
-describe('jsonBody', () => {
+const jsonBody = (v: unknown): string => jsonBytes(v).toString('utf8');
+
+describe('jsonBytes', () => {
   it('equals JSON.stringify for any JSON value, frozen or not, read once or twice', () => {
     fc.assert(
-      fc.property(fc.jsonValue(), fc.array(fc.jsonValue()), fc.boolean(), (single, list, freeze) => {
+      fc.property(fc.jsonValue(), fc.array(fc.oneof(fc.jsonValue(), fc.dictionary(fc.string(), fc.string({ unit: 'binary' })))), fc.boolean(), (single, list, freeze) => {
         if (freeze) deepFreeze(list);
         expect(jsonBody(single)).toBe(JSON.stringify(single));
+        expect(jsonBytes(list).equals(Buffer.from(JSON.stringify(list)))).toBe(true);
         expect(jsonBody(list)).toBe(JSON.stringify(list));
         expect(jsonBody(list)).toBe(JSON.stringify(list));
       }),

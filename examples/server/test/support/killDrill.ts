@@ -40,7 +40,7 @@ export async function bundleServer(): Promise<void> {
     format: 'esm',
     target: 'node20',
     outfile: bundle,
-    external: ['better-sqlite3', 'ws', 'hash-wasm', 'rabin-wasm'],
+    external: ['better-sqlite3', 'ws', 'hash-wasm', 'rabin-wasm', 'pg'],
     // Packages from their sources, as vitest sees them: the drill must not depend on a build.
     plugins: [
       {
