@@ -1,4 +1,5 @@
 import { ServiceError } from './errors.js';
+import { SCHEMA_NAME } from './pgSchema.js';
 
 /** Settings of the service, from environment variables (see {@link parseConfig}). */
 export interface Config {
@@ -6,8 +7,16 @@ export interface Config {
   host: string;
   /** `CHORUS_PORT`; 0 picks a free port. @defaultValue 8080 */
   port: number;
-  /** `CHORUS_DATA_DIR`: where the SQLite database lives. @defaultValue '.data' */
+  /** `CHORUS_DATA_DIR`: where the SQLite database lives (and media chunks, whatever the database). @defaultValue '.data' */
   dataDir: string;
+  /**
+   * `CHORUS_DATABASE_URL`: `postgres://user:password@host:port/database` (or `postgresql://`)
+   * stores everything in PostgreSQL instead; empty keeps SQLite in `dataDir`.
+   * @defaultValue '' (SQLite)
+   */
+  databaseUrl: string;
+  /** `CHORUS_DATABASE_SCHEMA`: PostgreSQL schema of the tables, created when missing. @defaultValue 'public' */
+  databaseSchema: string;
   /** `CHORUS_SYNC`: `normal` (survives process crashes) or `full` (also power loss). @defaultValue 'normal' */
   sync: 'normal' | 'full';
   /** `CHORUS_MAX_BODY_BYTES` @defaultValue 65536 */
@@ -41,6 +50,8 @@ export const DEFAULT_CONFIG: Config = {
   host: '127.0.0.1',
   port: 8080,
   dataDir: '.data',
+  databaseUrl: '',
+  databaseSchema: 'public',
   sync: 'normal',
   maxBodyBytes: 65_536,
   maxFrameBytes: 65_536,
@@ -81,10 +92,17 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (sync !== 'normal' && sync !== 'full') throw new ServiceError('validation', `CHORUS_SYNC must be "normal" or "full", got "${sync.slice(0, 20)}"`);
   const log = env['CHORUS_LOG'] ?? '0';
   if (log !== '0' && log !== '1') throw new ServiceError('validation', `CHORUS_LOG must be 0 or 1, got "${log.slice(0, 20)}"`);
+  const databaseUrl = env['CHORUS_DATABASE_URL'] ?? DEFAULT_CONFIG.databaseUrl;
+  // The value is never echoed: it may hold a password.
+  if (databaseUrl !== '' && !/^postgres(ql)?:\/\/[^\s]+$/.test(databaseUrl)) throw new ServiceError('validation', 'CHORUS_DATABASE_URL must be a postgres:// or postgresql:// URL, or empty for SQLite');
+  const databaseSchema = env['CHORUS_DATABASE_SCHEMA'] || DEFAULT_CONFIG.databaseSchema;
+  if (!SCHEMA_NAME.test(databaseSchema)) throw new ServiceError('validation', `CHORUS_DATABASE_SCHEMA must be a lower-case identifier ([a-z_][a-z0-9_]*, at most 63 characters), got "${databaseSchema.slice(0, 20)}"`);
   return {
     host: env['CHORUS_HOST'] || DEFAULT_CONFIG.host,
     port: int(env, 'CHORUS_PORT', 0, 65_535, DEFAULT_CONFIG.port),
     dataDir: env['CHORUS_DATA_DIR'] || DEFAULT_CONFIG.dataDir,
+    databaseUrl,
+    databaseSchema,
     sync,
     maxBodyBytes: int(env, 'CHORUS_MAX_BODY_BYTES', 1024, 16 << 20, DEFAULT_CONFIG.maxBodyBytes),
     maxFrameBytes: int(env, 'CHORUS_MAX_FRAME_BYTES', 1024, 16 << 20, DEFAULT_CONFIG.maxFrameBytes),

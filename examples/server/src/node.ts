@@ -1,9 +1,12 @@
 /**
- * Node-only parts of the example service: the SQLite store and the HTTP/WebSocket server.
+ * Node-only parts of the example service: the SQLite and PostgreSQL stores and the HTTP/WebSocket server.
  * @packageDocumentation
  */
 export { SqliteStore } from './SqliteStore.js';
 export type { SqliteStoreOptions } from './SqliteStore.js';
+export { PgStore } from './PgStore.js';
+export type { PgStoreOptions } from './PgStore.js';
+export { PgFeatureStore } from './features/PgFeatureStore.js';
 export { startServer } from './server.js';
 export type { RunningServer, StartOptions } from './server.js';
 export { SqliteFeatureStore } from './features/SqliteFeatureStore.js';

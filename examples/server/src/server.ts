@@ -1,4 +1,4 @@
-// Node-only: HTTP and WebSocket transport, the SQLite store, and process wiring.
+// Node-only: HTTP and WebSocket transport, the store (SQLite or PostgreSQL), and process wiring.
 import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
@@ -17,6 +17,7 @@ import { Service } from './Service.js';
 import { PRIORITIES, shedderAdmit } from './shedding.js';
 import { eventLoopPressure } from './eventLoopLag.js';
 import { SqliteStore } from './SqliteStore.js';
+import { PgStore } from './PgStore.js';
 import type { Store } from './Store.js';
 import { FsChunkStore } from '@chorus/cdc/node';
 import { featureRoutes } from './features/featureRoutes.js';
@@ -33,7 +34,7 @@ export interface RunningServer {
   /** The gateway's WebSocket URL. */
   gatewayUrl: string;
   port: number;
-  /** Where the database lives (absolute), or `:memory:`. */
+  /** Where the database lives: the SQLite file (absolute), the PostgreSQL URL without its password and the schema, or `:memory:`. */
   dataLocation: string;
   service: Service;
   /** Media, friends, suggestions, search, notifications. */
@@ -47,7 +48,7 @@ export interface RunningServer {
 
 /** Options of {@link startServer} beyond {@link Config}. */
 export interface StartOptions {
-  /** Use this store instead of SQLite in `dataDir` (e.g. PostgreSQL later). */
+  /** Use this store instead of the one the config names (SQLite in `dataDir`, or PostgreSQL at `databaseUrl`). */
   store?: Store;
   /** Overrides of the media limits (25 MiB a file, 1 GiB a user by default). */
   mediaLimits?: Partial<MediaLimits>;
@@ -131,8 +132,13 @@ export async function startServer(config: Partial<Config> = {}, options: StartOp
   let store = options.store;
   if (!store) {
     mkdirSync(cfg.dataDir, { recursive: true });
-    dataLocation = resolve(join(cfg.dataDir, 'chorus.db'));
-    store = new SqliteStore({ file: dataLocation, synchronous: cfg.sync });
+    if (cfg.databaseUrl !== '') {
+      store = await PgStore.open({ url: cfg.databaseUrl, schema: cfg.databaseSchema, onError: (e) => console.error('PostgreSQL connection error:', e.message) });
+      dataLocation = PgStore.describe(cfg.databaseUrl, cfg.databaseSchema);
+    } else {
+      dataLocation = resolve(join(cfg.dataDir, 'chorus.db'));
+      store = new SqliteStore({ file: dataLocation, synchronous: cfg.sync });
+    }
   }
   const log = options.log ?? ((line: string) => console.log(line));
   // Media, search, suggestions and notifications follow every change through the fan-out.
