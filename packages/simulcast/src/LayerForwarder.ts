@@ -1,5 +1,5 @@
 import { SimulcastError } from './errors.js';
-import { integerIn } from './check.js';
+import { describe, integerIn } from './check.js';
 import { MAX_LAYER_ID, type LayerRef } from './layers.js';
 
 /**
@@ -26,12 +26,25 @@ export type ForwarderState = 'forwarding' | 'waiting-keyframe' | 'paused';
 
 const MODES: ReadonlySet<string> = new Set(['simulcast', 'L1T3', 'L3T3', 'L3T3_KEY']);
 
+/** Tuning of {@link LayerForwarder}. */
+export interface LayerForwarderOptions {
+  /**
+   * What a simulcast spatial downgrade forwards until the target's keyframe arrives: `bridge`
+   * keeps the current encoding at its lowest temporal layer, so the picture never freezes for
+   * the keyframe's round trip (a T0 layer costs about 40% of its full rate); `cut` stops it at
+   * once and the picture waits. @defaultValue `'cut'`
+   */
+  readonly downswitch?: 'bridge' | 'cut';
+}
+
 /**
  * Per-track, per-subscriber packet filter that applies a {@link LayerSelector} decision where the
  * bitstream allows it: temporal downswitch at once, temporal upswitch at a switching point,
  * spatial switches at a keyframe of the target (SVC spatial downswitch at once, as layer
- * dropping). A simulcast spatial switch stops the old encoding at once (so a downgrade takes
- * effect immediately) and the picture waits for the keyframe that {@link setTarget} asks for.
+ * dropping). While a simulcast spatial switch waits for the keyframe that {@link setTarget}
+ * asks for, the old encoding keeps the picture alive: on an upgrade as it was, on a downgrade at
+ * its lowest temporal layer (the fewest bits that still decode), unless `downswitch: 'cut'`
+ * stops it at once.
  *
  * @example
  * ```ts
@@ -43,6 +56,7 @@ const MODES: ReadonlySet<string> = new Set(['simulcast', 'L1T3', 'L3T3', 'L3T3_K
 export class LayerForwarder {
   /** The encoding this forwarder filters. */
   readonly mode: ScalabilityMode;
+  private readonly bridge: boolean;
   private cur: LayerRef | null = null;
   private tgt: LayerRef | null = null;
   private waiting = false;
@@ -50,11 +64,15 @@ export class LayerForwarder {
   /**
    * @param mode - how the track is encoded
    * @defaultValue `'simulcast'`
-   * @throws {@link SimulcastError} `INVALID_OPTION` for an unknown mode
+   * @param options - how a simulcast downgrade bridges the keyframe wait
+   * @throws {@link SimulcastError} `INVALID_OPTION` for an unknown mode or option
    */
-  constructor(mode: ScalabilityMode = 'simulcast') {
-    if (!MODES.has(mode)) throw new SimulcastError('INVALID_OPTION', `mode must be one of simulcast, L1T3, L3T3, L3T3_KEY; got ${String(mode).slice(0, 40)}`);
+  constructor(mode: ScalabilityMode = 'simulcast', options: LayerForwarderOptions = {}) {
+    if (!MODES.has(mode)) throw new SimulcastError('INVALID_OPTION', `mode must be one of simulcast, L1T3, L3T3, L3T3_KEY; got ${describe(mode)}`);
     this.mode = mode;
+    const downswitch: unknown = (options as { downswitch?: unknown } | null)?.downswitch ?? 'cut';
+    if (downswitch !== 'bridge' && downswitch !== 'cut') throw new SimulcastError('INVALID_OPTION', `downswitch must be "bridge" or "cut", got ${describe(downswitch)}`);
+    this.bridge = downswitch === 'bridge';
   }
 
   /** The layer being forwarded (null while paused or waiting for the first keyframe). */
@@ -104,9 +122,14 @@ export class LayerForwarder {
       return false;
     }
     if (this.mode === 'simulcast' && target.spatial < cur.spatial) {
-      // Downgrades take effect at once so the link drains; the picture waits for the keyframe.
-      this.cur = null;
-      this.waiting = true;
+      if (this.bridge) {
+        // Most of the cut happens now (T0 of the old encoding), yet the picture never stops.
+        this.cur = { spatial: cur.spatial, temporal: 0 };
+      } else {
+        // Downgrades take effect at once so the link drains; the picture waits for the keyframe.
+        this.cur = null;
+        this.waiting = true;
+      }
     }
     return true;
   }
@@ -136,7 +159,8 @@ export class LayerForwarder {
     const cur = this.cur;
     if (this.waiting || cur === null) return false;
     if (cur.temporal > tgt.temporal) this.cur = { spatial: cur.spatial, temporal: tgt.temporal };
-    else if (cur.temporal < tgt.temporal && frame.switchPoint && t <= tgt.temporal && (svc ? s <= cur.spatial : s === cur.spatial)) {
+    // (A simulcast encoding above the target only bridges a downgrade: it stays at its lowest layer.)
+    else if (cur.temporal < tgt.temporal && frame.switchPoint && t <= tgt.temporal && (svc ? s <= cur.spatial : s === cur.spatial && s <= tgt.spatial)) {
       this.cur = { spatial: cur.spatial, temporal: tgt.temporal };
     }
     const now = this.cur!;

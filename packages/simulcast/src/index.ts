@@ -9,7 +9,7 @@ export type { AllocationResult, TrackAllocation, AllocationReason } from './allo
 export { LayerSelector } from './LayerSelector.js';
 export type { LayerSelectorOptions, LayerDecision } from './LayerSelector.js';
 export { LayerForwarder } from './LayerForwarder.js';
-export type { ScalabilityMode, FrameInfo, ForwarderState } from './LayerForwarder.js';
+export type { ScalabilityMode, FrameInfo, ForwarderState, LayerForwarderOptions } from './LayerForwarder.js';
 export { StreamMonitor } from './StreamMonitor.js';
 export type { StreamMonitorOptions, StreamStats, StreamStatus } from './StreamMonitor.js';
 export { BandwidthEstimator } from './BandwidthEstimator.js';

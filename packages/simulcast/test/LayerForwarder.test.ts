@@ -46,6 +46,40 @@ describe('LayerForwarder (simulcast)', () => {
   });
 });
 
+describe('LayerForwarder (simulcast downswitch bridge)', () => {
+  it("with downswitch 'bridge' keeps the old encoding at T0 until the lower keyframe", () => {
+    // Arrange: forwarding S2T2.
+    const f = new LayerForwarder('simulcast', { downswitch: 'bridge' });
+    f.setTarget({ spatial: 2, temporal: 2 });
+    expect(f.onFrame(frame(2, 0, true))).toBe(true);
+    // Act: a downgrade to S1; the picture stays on S2 at its lowest temporal layer.
+    expect(f.setTarget({ spatial: 1, temporal: 2 })).toBe(true);
+    expect(f.state).toBe('forwarding');
+    expect(f.current).toEqual({ spatial: 2, temporal: 0 });
+    expect(f.onFrame(frame(2, 2, false, false))).toBe(false);
+    expect(f.onFrame(frame(2, 1, false, true))).toBe(false);
+    expect(f.onFrame(frame(1, 0))).toBe(false);
+    expect(f.onFrame(frame(2, 0))).toBe(true);
+    expect(f.current).toEqual({ spatial: 2, temporal: 0 });
+    // Assert: the lower keyframe completes the switch and the old encoding stops.
+    expect(f.onFrame(frame(1, 0, true))).toBe(true);
+    expect(f.current).toEqual({ spatial: 1, temporal: 2 });
+    expect(f.onFrame(frame(2, 0))).toBe(false);
+  });
+
+  it("defaults to 'cut' and rejects unknown downswitch values", () => {
+    const f = new LayerForwarder('simulcast', {});
+    f.setTarget({ spatial: 1, temporal: 0 });
+    f.onFrame(frame(1, 0, true));
+    f.setTarget({ spatial: 0, temporal: 0 });
+    expect(f.state).toBe('waiting-keyframe');
+    expect(() => new LayerForwarder('simulcast', { downswitch: 'fade' as 'cut' })).toThrowError(SimulcastError);
+    const hostile = { toString: () => { throw new Error('no'); } };
+    expect(() => new LayerForwarder('simulcast', { downswitch: hostile as unknown as 'cut' })).toThrowError(SimulcastError);
+    expect(() => new LayerForwarder('simulcast', { downswitch: Symbol('x') as unknown as 'cut' })).toThrowError(SimulcastError);
+  });
+});
+
 describe('LayerForwarder (SVC)', () => {
   it('drops spatial layers at once in L3T3 and adds them at a keyframe', () => {
     const f = new LayerForwarder('L3T3');
@@ -79,10 +113,16 @@ describe('forwarded streams stay decodable', () => {
     fc.record({ kind: fc.constant('target' as const), target: fc.option(fc.record({ spatial: fc.integer({ min: 0, max: 2 }), temporal: fc.integer({ min: 0, max: 2 }) }), { freq: 5 }) }),
   );
 
-  it.each(['simulcast', 'L1T3', 'L3T3', 'L3T3_KEY'] as const)('%s: every forwarded run starts decodable and stays within the target', (mode) => {
+  it.each([
+    ['simulcast', 'cut'],
+    ['simulcast', 'bridge'],
+    ['L1T3', 'cut'],
+    ['L3T3', 'cut'],
+    ['L3T3_KEY', 'cut'],
+  ] as const)('%s (downswitch %s): every forwarded run starts decodable and stays within the target', (mode, downswitch) => {
     fc.assert(
       fc.property(fc.array(step, { maxLength: 80 }), (steps) => {
-        const f = new LayerForwarder(mode);
+        const f = new LayerForwarder(mode, { downswitch });
         // Decoder model: the spatial layer being decoded, null until a keyframe arrives.
         let decoding: number | null = null;
         for (const st of steps) {

@@ -53,6 +53,19 @@ describe('simulate', () => {
     expect(r.utilisation).toBeGreaterThan(0.4);
   });
 
+  it('estimator mode with a perfect estimate budgets on the true capacity, without probes', () => {
+    const t = stepTrace([{ ms: 20_000, bps: 2e6 }, { ms: 20_000, bps: 1e6 }]);
+    const r = simulate(t, { mode: 'estimator', perfectEstimate: 0.8 });
+    // Each window's budget is 80% of its capacity, and no probe padding is sent.
+    for (const w of r.windows) expect(w.estimateBps).toBeCloseTo(0.8 * w.capacityBps, 3);
+    expect(r.windows.every((w) => w.paddingBps === 0)).toBe(true);
+    expect(r.overshoot).toBe(0);
+    expect(r.utilisation).toBeGreaterThan(0.5);
+    expect(() => simulate(t, { mode: 'estimator', perfectEstimate: -1 })).toThrowError(SimulcastError);
+    expect(() => simulate(t, { mode: 'estimator', perfectEstimate: Number.NaN })).toThrowError(SimulcastError);
+    expect(() => simulate(t, { mode: 'estimator', perfectEstimate: 11 })).toThrowError(SimulcastError);
+  });
+
   it('is deterministic', () => {
     const t = stepTrace([{ ms: 8000, bps: 1.5e6 }, { ms: 8000, bps: 4e6 }]);
     expect(simulate(t, { mode: 'estimator', seed: 9 })).toEqual(simulate(t, { mode: 'estimator', seed: 9 }));

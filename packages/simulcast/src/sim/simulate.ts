@@ -1,5 +1,5 @@
 import { BandwidthEstimator, type BandwidthEstimatorOptions, type PacketReport } from '../BandwidthEstimator.js';
-import { finiteAtLeast, integerIn, optionAtLeast } from '../check.js';
+import { describe, finiteAtLeast, integerIn, optionAtLeast } from '../check.js';
 import { SimulcastError } from '../errors.js';
 import { LayerForwarder } from '../LayerForwarder.js';
 import { sameLayer, validateLadder, type Layer, type LayerRef } from '../layers.js';
@@ -44,6 +44,14 @@ export interface SimOptions {
   readonly probeIntervalMs?: number;
   /** Pacer rate as a multiple of the estimate (estimator mode). @defaultValue 1.5 */
   readonly pacingFactor?: number;
+  /**
+   * Estimator mode as a bound: when above 0, the selector and the pacer get this fraction of the
+   * true capacity of the current 1 s window instead of the estimator's estimate (no probes), so
+   * that the estimator's share of a shortfall is told apart from the selector's and the traffic's.
+   * The windows' `estimateBps` (and the estimate-error figures) then describe that budget.
+   * @defaultValue 0 (off)
+   */
+  readonly perfectEstimate?: number;
   /** Estimator tuning (estimator mode); the clock is the simulator's. */
   readonly estimator?: Omit<BandwidthEstimatorOptions, 'now'>;
 }
@@ -115,7 +123,7 @@ const DTX_PACKET_BYTES = 12;
  */
 export function simulate(trace: CapacityTrace, options: SimOptions = {}): SimResult {
   const mode = options.mode ?? 'true-capacity';
-  if (mode !== 'true-capacity' && mode !== 'estimator') throw new SimulcastError('INVALID_OPTION', `mode must be "true-capacity" or "estimator", got ${String(mode).slice(0, 40)}`);
+  if (mode !== 'true-capacity' && mode !== 'estimator') throw new SimulcastError('INVALID_OPTION', `mode must be "true-capacity" or "estimator", got ${describe(mode)}`);
   const durationMs = Math.round(optionAtLeast(options.durationMs, traceDurationMs(trace), 1000, 'durationMs'));
   if (durationMs > MAX_TRACE_MS) throw new SimulcastError('INVALID_OPTION', `durationMs must be <= ${MAX_TRACE_MS}`);
   const tickMs = integerIn(options.tickMs ?? 100, 1, 10_000, 'tickMs', 'INVALID_OPTION');
@@ -126,6 +134,8 @@ export function simulate(trace: CapacityTrace, options: SimOptions = {}): SimRes
   const feedbackMs = integerIn(options.feedbackIntervalMs ?? 50, 1, 10_000, 'feedbackIntervalMs', 'INVALID_OPTION');
   const probeIntervalMs = optionAtLeast(options.probeIntervalMs, 2000, 0, 'probeIntervalMs');
   const pacingFactor = optionAtLeast(options.pacingFactor, 1.5, 1, 'pacingFactor');
+  const perfectEstimate = optionAtLeast(options.perfectEstimate, 0, 0, 'perfectEstimate');
+  if (perfectEstimate > 10) throw new SimulcastError('INVALID_OPTION', `perfectEstimate must be at most 10, got ${perfectEstimate}`);
   const seed = finiteAtLeast(options.seed ?? 1, -Infinity, 'seed', 'INVALID_OPTION');
   const scenario = options.scenario ?? defaultScenario();
   const selector = (options.selector ?? stableSelector())();
@@ -200,7 +210,7 @@ export function simulate(trace: CapacityTrace, options: SimOptions = {}): SimRes
   let pacerBudget = 0;
   const probeQueue: { atMs: number; size: number; cluster: number }[] = [];
   // Like GCC's initial probing: an early cluster at 3x the start rate, then 2x periodically.
-  let nextProbeMs = probeIntervalMs > 0 ? 200 : Infinity;
+  let nextProbeMs = probeIntervalMs > 0 && perfectEstimate === 0 ? 200 : Infinity;
   let probes = 0;
   const arrivals: { seq: number; atMs: number }[] = [];
   let arrivalHead = 0;
@@ -236,7 +246,7 @@ export function simulate(trace: CapacityTrace, options: SimOptions = {}): SimRes
     clock = t;
     const w = Math.floor(t / 1000);
     if (t % tickMs === 0) {
-      const budget = est === null ? capBits[w]! / (Math.min(durationMs, (w + 1) * 1000) / 1000 - w) : est.estimateBps();
+      const budget = est === null ? windowBps(w) : perfectEstimate > 0 ? perfectEstimate * windowBps(w) : est.estimateBps();
       if (est !== null) {
         estSum[w]! += budget;
         estN[w]!++;
@@ -292,7 +302,7 @@ export function simulate(trace: CapacityTrace, options: SimOptions = {}): SimRes
       }
     }
     if (est !== null) {
-      const estimate = est.estimateBps();
+      const estimate = perfectEstimate > 0 ? perfectEstimate * windowBps(w) : est.estimateBps();
       const perMs = (pacingFactor * estimate) / 8000;
       pacerBudget += perMs;
       while (pacerHead < pacer.length && pacerBudget > 0) {
@@ -338,6 +348,10 @@ export function simulate(trace: CapacityTrace, options: SimOptions = {}): SimRes
       }
       while (feedbackHead < feedbacks.length && feedbacks[feedbackHead]!.atMs <= t) est.onFeedback(feedbacks[feedbackHead++]!.reports);
     }
+  }
+
+  function windowBps(w: number): number {
+    return capBits[w]! / (Math.min(durationMs, (w + 1) * 1000) / 1000 - w);
   }
 
   function requestKey(v: VideoState, spatial: number, t: number): void {
