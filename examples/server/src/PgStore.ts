@@ -163,10 +163,11 @@ export class PgStore implements Store {
    *
    * @param options - connection URL, schema and pool size
    * @returns the open store
-   * @throws ServiceError `validation` when the schema name or pool size is not accepted
+   * @throws ServiceError `validation` when the URL, schema name or pool size is not accepted
    * @throws Error from pg when the server cannot be reached or refuses the login or the DDL
    */
   static async open(options: PgStoreOptions): Promise<PgStore> {
+    if (typeof options.url !== 'string' || !/^postgres(ql)?:\/\//.test(options.url)) throw new ServiceError('validation', 'url must be a postgres:// or postgresql:// URL');
     const schema = options.schema ?? 'public';
     if (typeof schema !== 'string' || !SCHEMA_NAME.test(schema)) throw new ServiceError('validation', 'schema must be a lower-case identifier: [a-z_][a-z0-9_]*, at most 63 characters');
     const max = options.maxConnections ?? 10;

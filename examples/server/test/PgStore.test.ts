@@ -56,8 +56,34 @@ if (pg === undefined) {
       await store.close();
     });
 
-    it('refuses a schema name that is not a plain identifier', async () => {
+    it('holds invite and recipient limits when two processes race for them', async () => {
+      // Two stores = two pools = what two service processes on one database look like.
+      const schema = db.freshSchema();
+      const [a, b] = [await PgStore.open({ url: db.url, schema }), await PgStore.open({ url: db.url, schema })];
+      const users = Array.from({ length: 12 }, (_, i) => String(100 + i));
+      for (const id of users) await a.createUser({ id, username: `u${id}`, passwordHash: 'h', nickname: 'n', about: '', presence: 'offline', createdAt: 1 });
+      await a.createGuild({ id: '10', name: 'g', description: '', ownerId: users[0]!, topics: [], createdAt: 1 }, [{ id: '10', guildId: '10', name: '@everyone', permissions: 0, position: 0 }], []);
+      await a.createInvite({ code: 'race', guildId: '10', inviterId: users[0]!, maxUses: 3, uses: 0, expiresAt: 0, createdAt: 1 });
+      const uses = await Promise.all(users.slice(1).map((u, i) => (i % 2 === 0 ? a : b).useInvite('race', u, 5)));
+      expect(uses.filter((r) => r.ok).length).toBe(3);
+      expect((await b.listInvites('10'))[0]?.uses).toBe(3);
+      expect((await a.listMembers('10', undefined, 100)).length).toBe(4);
+
+      await a.createChannel({ id: '20', kind: 'group', guildId: null, parentId: null, name: 'grp', topic: '', position: 0, ownerId: users[0]!, createdAt: 1 }, [{ channelId: '20', userId: users[0]!, role: 'admin' }]);
+      const adds = await Promise.all(users.slice(1).map((u, i) => (i % 2 === 0 ? a : b).addRecipient({ channelId: '20', userId: u, role: 'member' }, 5)));
+      expect(adds.filter((r) => r === 'added').length).toBe(4);
+      expect((await a.listRecipients('20', undefined, 100)).length).toBe(5);
+      const topics = await Promise.all(['t1', 't2', 't3', 't4', 't1'].map((t, i) => (i % 2 === 0 ? a : b).addTopic('10', t, 3)));
+      expect(topics.filter((r) => r === 'added').length).toBe(3);
+      await Promise.all([a.close(), b.close()]);
+    });
+
+    it('refuses a URL, schema name or pool size it cannot use, without a TypeError', async () => {
       await expect(PgStore.open({ url: db.url, schema: 'x; DROP TABLE users' })).rejects.toMatchObject({ code: 'validation' });
+      await expect(PgStore.open({ url: 'mysql://x', schema: 'x' })).rejects.toMatchObject({ code: 'validation' });
+      await expect(PgStore.open({ url: Symbol('x') as unknown as string })).rejects.toMatchObject({ code: 'validation' });
+      await expect(PgStore.open({ url: db.url, schema: { toString: () => { throw new Error('no'); } } as unknown as string })).rejects.toMatchObject({ code: 'validation' });
+      await expect(PgStore.open({ url: db.url, maxConnections: Number.NaN })).rejects.toMatchObject({ code: 'validation' });
       expect(PgStore.describe('postgres://u:secret@h:5432/d', 's')).toBe('postgres://u@h:5432/d (schema s)');
     });
   });
