@@ -85,6 +85,39 @@ function historyReads(ctx: BenchContext, impl: string, server: ServerChild, agen
   };
 }
 
+/** What a sustained-rate search settled on. */
+interface Sustained {
+  rate: number;
+  p99: number;
+  windows: number;
+}
+
+/**
+ * The highest target rate the system keeps with delivery p99 at most `p99Ms`, no failed send and
+ * at least 97% of the target acknowledged: doubles from 500 msg/s until a window fails, then
+ * bisects to within 10%. Each window is 3 s, with a pause after it for the queues to drain.
+ */
+async function sustainedRate(target: LoadTarget, pop: Population, seed: number, p99Ms: number): Promise<Sustained> {
+  const random = rng(seed);
+  let lo = 0;
+  let loP99 = Number.NaN;
+  let hi = Number.POSITIVE_INFINITY;
+  let rate = 500;
+  let windows = 0;
+  while (windows < 10) {
+    const r = await runWindow(target, pop, random, rate, 3);
+    windows++;
+    if (r.p99 <= p99Ms && r.failed === 0 && r.ackedPerSecond >= 0.97 * rate) {
+      lo = rate;
+      loP99 = r.p99;
+    } else hi = rate;
+    await new Promise((done) => setTimeout(done, 1000));
+    if (hi - lo <= Math.max(100, lo * 0.1)) break;
+    rate = Number.isFinite(hi) ? Math.round((lo + hi) / 2) : rate * 2;
+  }
+  return { rate: lo, p99: loP99, windows };
+}
+
 /** Real chat lines as message bodies when the chat-text data set is present. */
 function messageTexts(ctx: BenchContext): string[] | undefined {
   const dir = ctx.realData('chat-text');
@@ -145,6 +178,17 @@ export const suite: Suite = {
           warmup: 1,
           contenders: [loadContender('chorus example-server', chorus, chorusServer, pop, rate, seconds, 11), loadContender('bare ws relay (no auth, no storage)', bare, bareServer, pop, rate, seconds, 11)],
         });
+      }
+      if (!ctx.quick) {
+        // The issue's goal is a rate at a latency bound: search for it on both systems.
+        const bound = 50;
+        for (const [impl, target] of [['chorus example-server', chorus], ['bare ws relay (no auth, no storage)', bare]] as const) {
+          ctx.log(`sustained rate search (p99 <= ${bound} ms): ${impl}`);
+          const found = await sustainedRate(target, pop, 21, bound);
+          const c = `${users} connections, ${guildCount} guilds: highest rate with delivery p99 <= ${bound} ms and every send acknowledged`;
+          ctx.record({ case: c, impl, metric: 'sustained messages', unit: 'msg/s', median: found.rate, runs: found.windows });
+          ctx.record({ case: c, impl, metric: 'delivery latency p99 at that rate', unit: 'ms', median: found.p99 });
+        }
       }
       ctx.log('history reads');
       const bareAgent = new Agent({ keepAlive: true, maxSockets: 32 });
