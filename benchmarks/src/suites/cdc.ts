@@ -19,6 +19,18 @@ async function throughput(bytes: number, work: () => unknown): Promise<Measureme
   return [{ metric: 'throughput', unit: 'MB/s', value: bytes / 1e6 / (ms / 1000) }];
 }
 
+// Wall-clock throughput plus the CPU the process used meanwhile (all threads), as cores: on
+// a shared machine this shows whether the worker-thread pipeline found a second core at all.
+async function throughputAndCores(bytes: number, work: () => unknown): Promise<Measurement[]> {
+  const cpu0 = process.cpuUsage();
+  const ms = await timeMs(work);
+  const cpu = process.cpuUsage(cpu0);
+  return [
+    { metric: 'throughput', unit: 'MB/s', value: bytes / 1e6 / (ms / 1000) },
+    { metric: 'cores used', unit: 'cores', value: (cpu.user + cpu.system) / 1000 / ms },
+  ];
+}
+
 async function chunkingThroughput(ctx: BenchContext, label: string, data: Uint8Array): Promise<void> {
   const ceiling = Buffer.alloc(data.length);
   const source = Buffer.from(data.buffer, data.byteOffset, data.length);
@@ -62,28 +74,29 @@ async function pipeline(ctx: BenchContext, data: Uint8Array, digest: Digest): Pr
     {
       impl: `${digest.algorithm} of the same chunks alone`,
       measure: () =>
-        throughput(data.length, () => {
+        throughputAndCores(data.length, () => {
           for (const c of cuts) digest.hash(data.subarray(c.offset, c.offset + c.length));
         }),
     },
-    { impl: `${digest.algorithm} of the whole buffer in one call (reference)`, measure: () => throughput(data.length, () => digest.hash(data)) },
+    { impl: `${digest.algorithm} of the whole buffer in one call (reference)`, measure: () => throughputAndCores(data.length, () => digest.hash(data)) },
     {
       impl: '@chorus/cdc chunk() + digest loop',
       measure: () =>
-        throughput(data.length, () => {
+        throughputAndCores(data.length, () => {
           for (const c of chunk(data, AT_8K)) digest.hash(data.subarray(c.offset, c.offset + c.length));
         }),
     },
-    { impl: '@chorus/cdc chunkStream, one thread (digestIn main)', measure: () => throughput(data.length, () => drain(pieces, 'main')) },
-    { impl: '@chorus/cdc chunkStream (default: auto)', measure: () => throughput(data.length, () => drain(pieces, 'auto')) },
+    { impl: '@chorus/cdc chunkStream, one thread (digestIn main)', measure: () => throughputAndCores(data.length, () => drain(pieces, 'main')) },
+    { impl: '@chorus/cdc chunkStream (default: auto)', measure: () => throughputAndCores(data.length, () => drain(pieces, 'auto')) },
   ];
   // Only SHA-256 has a worker path; an async stream (which may reuse its buffers) is digested
   // from copies, so it is measured apart.
   if (digest.implementation === 'node:crypto') {
-    contenders.push({ impl: '@chorus/cdc chunkStream (default: auto), async iterable source', measure: () => throughput(data.length, () => drain(streamed(), 'auto')) });
+    contenders.push({ impl: '@chorus/cdc chunkStream (default: auto), async iterable source', measure: () => throughputAndCores(data.length, () => drain(streamed(), 'auto')) });
   }
   await ctx.compare({ case: `chunk + ${digest.algorithm} (${digest.implementation}), ${data.length / MiB} MiB, 8 KiB avg`, contenders });
-  // The pipeline's worker needs a second core: record how busy the machine was around the case.
+  // The pipeline's worker needs a second core: record how busy the machine was around the case
+  // (with "cores used" per contender above).
   ctx.record({ case: `chunk + ${digest.algorithm} (${digest.implementation}), ${data.length / MiB} MiB, 8 KiB avg`, impl: 'machine load average (1 min) before / after', metric: 'load before', unit: 'runnable threads', median: load });
   ctx.record({ case: `chunk + ${digest.algorithm} (${digest.implementation}), ${data.length / MiB} MiB, 8 KiB avg`, impl: 'machine load average (1 min) before / after', metric: 'load after', unit: 'runnable threads', median: loadavg()[0]! });
 }
