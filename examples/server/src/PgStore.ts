@@ -5,7 +5,7 @@ import { ServiceError } from './errors.js';
 import type { FeatureStore } from './features/FeatureStore.js';
 import { PgFeatureStore } from './features/PgFeatureStore.js';
 import type { Override } from './permissions.js';
-import { changes, createPool, one, rows, transaction, type PgRow, type Queryable } from './pgPool.js';
+import { changes, createPool, exec, one, rows, transaction, type PgRow, type Queryable } from './pgPool.js';
 import { SCHEMA_NAME, createTables } from './pgSchema.js';
 import type {
   Channel,
@@ -233,7 +233,7 @@ export class PgStore implements Store {
     return r && toUser(r);
   }
   async createSession(s: Session): Promise<void> {
-    await this.pool.query('INSERT INTO sessions (id, user_id, token_hash, created_at, last_seen_at, user_agent) VALUES ($1, $2, $3, $4, $5, $6)', [
+    await exec(this.pool, 'INSERT INTO sessions (id, user_id, token_hash, created_at, last_seen_at, user_agent) VALUES ($1, $2, $3, $4, $5, $6)', [
       s.id, s.userId, s.tokenHash, s.createdAt, s.lastSeenAt, s.userAgent,
     ]);
   }
@@ -248,23 +248,23 @@ export class PgStore implements Store {
     return (await changes(this.pool, 'DELETE FROM sessions WHERE id = $1 AND user_id = $2', [sessionId, userId])) === 1;
   }
   async touchSession(sessionId: string, at: number): Promise<void> {
-    await this.pool.query('UPDATE sessions SET last_seen_at = $1 WHERE id = $2', [at, sessionId]);
+    await exec(this.pool, 'UPDATE sessions SET last_seen_at = $1 WHERE id = $2', [at, sessionId]);
   }
 
   async createGuild(g: Guild, roles: Role[], channels: Channel[]): Promise<void> {
     await this.tx(async (c) => {
-      await c.query('INSERT INTO guilds (id, name, description, owner_id, created_at) VALUES ($1, $2, $3, $4, $5)', [g.id, g.name, g.description, g.ownerId, g.createdAt]);
-      for (const t of g.topics) await c.query('INSERT INTO guild_topics (guild_id, topic) VALUES ($1, $2) ON CONFLICT DO NOTHING', [g.id, t]);
+      await exec(c, 'INSERT INTO guilds (id, name, description, owner_id, created_at) VALUES ($1, $2, $3, $4, $5)', [g.id, g.name, g.description, g.ownerId, g.createdAt]);
+      for (const t of g.topics) await exec(c, 'INSERT INTO guild_topics (guild_id, topic) VALUES ($1, $2) ON CONFLICT DO NOTHING', [g.id, t]);
       for (const r of roles) await this.insertRole(c, r);
-      await c.query('INSERT INTO members (guild_id, user_id, joined_at) VALUES ($1, $2, $3)', [g.id, g.ownerId, g.createdAt]);
+      await exec(c, 'INSERT INTO members (guild_id, user_id, joined_at) VALUES ($1, $2, $3)', [g.id, g.ownerId, g.createdAt]);
       for (const ch of channels) await this.insertChannel(c, ch, null);
     });
   }
   private async insertRole(db: Queryable, r: Role): Promise<void> {
-    await db.query('INSERT INTO roles (id, guild_id, name, permissions, position) VALUES ($1, $2, $3, $4, $5)', [r.id, r.guildId, r.name, r.permissions, r.position]);
+    await exec(db, 'INSERT INTO roles (id, guild_id, name, permissions, position) VALUES ($1, $2, $3, $4, $5)', [r.id, r.guildId, r.name, r.permissions, r.position]);
   }
   private async insertChannel(db: Queryable, c: Channel, dmKey: string | null): Promise<void> {
-    await db.query(
+    await exec(db, 
       'INSERT INTO channels (id, kind, guild_id, parent_id, name, topic, position, owner_id, created_at, dm_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
       [c.id, c.kind, c.guildId, c.parentId, c.name, c.topic, c.position, c.ownerId, c.createdAt, dmKey],
     );
@@ -293,10 +293,10 @@ export class PgStore implements Store {
   async addTopic(guildId: string, topic: string, maxTopics: number): Promise<'added' | 'exists' | 'full'> {
     return this.tx(async (c) => {
       // The guild row's lock serialises concurrent adds, so the count cannot be passed twice.
-      await c.query('SELECT 1 FROM guilds WHERE id = $1 FOR UPDATE', [guildId]);
+      await exec(c, 'SELECT 1 FROM guilds WHERE id = $1 FOR UPDATE', [guildId]);
       if (await one(c, 'SELECT 1 FROM guild_topics WHERE guild_id = $1 AND topic = $2', [guildId, topic])) return 'exists';
       if (num((await one(c, 'SELECT count(*) AS n FROM guild_topics WHERE guild_id = $1', [guildId]))?.['n']) >= maxTopics) return 'full';
-      await c.query('INSERT INTO guild_topics (guild_id, topic) VALUES ($1, $2)', [guildId, topic]);
+      await exec(c, 'INSERT INTO guild_topics (guild_id, topic) VALUES ($1, $2)', [guildId, topic]);
       return 'added';
     });
   }
@@ -371,7 +371,7 @@ export class PgStore implements Store {
   }
 
   async createInvite(i: Invite): Promise<void> {
-    await this.pool.query('INSERT INTO invites (code, guild_id, inviter_id, max_uses, uses, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+    await exec(this.pool, 'INSERT INTO invites (code, guild_id, inviter_id, max_uses, uses, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
       i.code, i.guildId, i.inviterId, i.maxUses, i.uses, i.expiresAt, i.createdAt,
     ]);
   }
@@ -394,7 +394,7 @@ export class PgStore implements Store {
       if ((await changes(c, 'INSERT INTO members (guild_id, user_id, joined_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [inv.guildId, userId, now])) === 0) {
         return { ok: true, guildId: inv.guildId, alreadyMember: true };
       }
-      await c.query('UPDATE invites SET uses = uses + 1 WHERE code = $1', [code]);
+      await exec(c, 'UPDATE invites SET uses = uses + 1 WHERE code = $1', [code]);
       return { ok: true, guildId: inv.guildId, alreadyMember: false };
     });
   }
@@ -403,7 +403,7 @@ export class PgStore implements Store {
     const dmKey = c.kind === 'dm' ? recipients.map((r) => r.userId).sort().join(':') : null;
     await this.tx(async (db) => {
       await this.insertChannel(db, c, dmKey);
-      for (const r of recipients) await db.query('INSERT INTO recipients (channel_id, user_id, role) VALUES ($1, $2, $3)', [r.channelId, r.userId, r.role]);
+      for (const r of recipients) await exec(db, 'INSERT INTO recipients (channel_id, user_id, role) VALUES ($1, $2, $3)', [r.channelId, r.userId, r.role]);
     });
   }
   async getChannel(id: string): Promise<Channel | undefined> {
@@ -437,7 +437,7 @@ export class PgStore implements Store {
     return r && toChannel(r);
   }
   async setOverride(channelId: string, o: Override): Promise<void> {
-    await this.pool.query(
+    await exec(this.pool, 
       'INSERT INTO overrides (channel_id, target_type, target_id, allow, deny) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (channel_id, target_type, target_id) DO UPDATE SET allow = excluded.allow, deny = excluded.deny',
       [channelId, o.targetType, o.targetId, o.allow, o.deny],
     );
@@ -458,10 +458,10 @@ export class PgStore implements Store {
   async addRecipient(r: Recipient, max: number): Promise<'added' | 'exists' | 'full'> {
     return this.tx(async (c) => {
       // The channel row's lock serialises concurrent adds, so the limit cannot be passed twice.
-      await c.query('SELECT 1 FROM channels WHERE id = $1 FOR UPDATE', [r.channelId]);
+      await exec(c, 'SELECT 1 FROM channels WHERE id = $1 FOR UPDATE', [r.channelId]);
       if (await one(c, 'SELECT 1 FROM recipients WHERE channel_id = $1 AND user_id = $2', [r.channelId, r.userId])) return 'exists';
       if (num((await one(c, 'SELECT count(*) AS n FROM recipients WHERE channel_id = $1', [r.channelId]))?.['n']) >= max) return 'full';
-      await c.query('INSERT INTO recipients (channel_id, user_id, role) VALUES ($1, $2, $3)', [r.channelId, r.userId, r.role]);
+      await exec(c, 'INSERT INTO recipients (channel_id, user_id, role) VALUES ($1, $2, $3)', [r.channelId, r.userId, r.role]);
       return 'added';
     });
   }
@@ -503,7 +503,7 @@ export class PgStore implements Store {
     ];
     try {
       // One statement is one transaction: all of the batch is committed, or none.
-      await this.pool.query(INSERT_MESSAGES, params(batch));
+      await exec(this.pool, INSERT_MESSAGES, params(batch));
       for (const p of batch) p.resolve();
     } catch {
       // One bad row (e.g. its channel was deleted meanwhile) must not fail the others.
@@ -511,7 +511,7 @@ export class PgStore implements Store {
         batch.map(async (p) => {
           try {
             const m = p.message;
-            await this.pool.query(INSERT_MESSAGE, [m.id, m.channelId, m.authorId, m.content, m.replyTo, JSON.stringify(m.mentions)]);
+            await exec(this.pool, INSERT_MESSAGE, [m.id, m.channelId, m.authorId, m.content, m.replyTo, JSON.stringify(m.mentions)]);
             p.resolve();
           } catch (e) {
             p.reject(e);

@@ -63,19 +63,34 @@ export async function transaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Pr
   }
 }
 
+// Every statement is named after its text, so each connection parses and plans it once and
+// then only binds values. The store's statements are a fixed set (the patch-dependent UPDATEs
+// have at most eight shapes), so the per-connection cache stays small.
+const names = new Map<string, string>();
+function named(sql: string, values: unknown[]): pg.QueryConfig {
+  let name = names.get(sql);
+  if (name === undefined) names.set(sql, (name = `chorus_${names.size}`));
+  return { name, text: sql, values };
+}
+
 /** @returns the rows of a query */
 export async function rows(db: Queryable, sql: string, params: unknown[] = []): Promise<PgRow[]> {
-  return (await db.query<PgRow>(sql, params)).rows;
+  return (await db.query<PgRow>(named(sql, params))).rows;
 }
 
 /** @returns the first row of a query, if any */
 export async function one(db: Queryable, sql: string, params: unknown[] = []): Promise<PgRow | undefined> {
-  return (await db.query<PgRow>(sql, params)).rows[0];
+  return (await db.query<PgRow>(named(sql, params))).rows[0];
 }
 
 /** @returns how many rows a statement changed */
 export async function changes(db: Queryable, sql: string, params: unknown[] = []): Promise<number> {
-  return (await db.query(sql, params)).rowCount ?? 0;
+  return (await db.query(named(sql, params))).rowCount ?? 0;
+}
+
+/** Runs a statement for its effect. */
+export async function exec(db: Queryable, sql: string, params: unknown[] = []): Promise<void> {
+  await db.query(named(sql, params));
 }
 
 /** The SQLSTATE of a PostgreSQL error, if it is one. */

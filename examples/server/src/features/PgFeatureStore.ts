@@ -1,6 +1,6 @@
 // Node-only: the PostgreSQL side of the FeatureStore contract, on the PgStore's own pool.
 import type pg from 'pg';
-import { changes, one, rows, transaction, type PgRow } from '../pgPool.js';
+import { changes, exec, one, rows, transaction, type PgRow } from '../pgPool.js';
 import type { AttachmentRef, FeatureStore, FriendRequest, Friendship, MediaRecord, Notification, NotificationKind, UnreadCount } from './FeatureStore.js';
 
 // Tables are created by PgStore.open (pgSchema.ts), in the same schema as the chat core's, so
@@ -60,7 +60,7 @@ export class PgFeatureStore implements FeatureStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async createMedia(m: MediaRecord): Promise<void> {
-    await this.pool.query('INSERT INTO media (id, owner_id, content_type, filename, size, digest, manifest, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
+    await exec(this.pool, 'INSERT INTO media (id, owner_id, content_type, filename, size, digest, manifest, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
       m.id, m.ownerId, m.contentType, m.filename, m.size, m.digest, m.manifest, m.createdAt,
     ]);
   }
@@ -77,7 +77,7 @@ export class PgFeatureStore implements FeatureStore {
   async attach(refs: AttachmentRef[]): Promise<void> {
     if (refs.length === 0) return;
     // One statement: all the rows or none.
-    await this.pool.query(
+    await exec(this.pool, 
       'INSERT INTO attachments (media_id, channel_id, message_id) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) ON CONFLICT DO NOTHING',
       [refs.map((r) => r.mediaId), refs.map((r) => r.channelId), refs.map((r) => r.messageId)],
     );
@@ -103,15 +103,15 @@ export class PgFeatureStore implements FeatureStore {
     ).map(toRef);
   }
   async setAvatar(userId: string, mediaId: string | null): Promise<void> {
-    if (mediaId === null) await this.pool.query('DELETE FROM avatars WHERE user_id = $1', [userId]);
-    else await this.pool.query('INSERT INTO avatars (user_id, media_id) VALUES ($1, $2) ON CONFLICT (user_id) DO UPDATE SET media_id = excluded.media_id', [userId, mediaId]);
+    if (mediaId === null) await exec(this.pool, 'DELETE FROM avatars WHERE user_id = $1', [userId]);
+    else await exec(this.pool, 'INSERT INTO avatars (user_id, media_id) VALUES ($1, $2) ON CONFLICT (user_id) DO UPDATE SET media_id = excluded.media_id', [userId, mediaId]);
   }
   async getAvatar(userId: string): Promise<string | null> {
     return idOrNull((await one(this.pool, 'SELECT media_id FROM avatars WHERE user_id = $1', [userId]))?.['media_id']);
   }
   async sweepMedia(before: number): Promise<{ removed: number; live: MediaRecord[] }> {
     return transaction(this.pool, async (c) => {
-      await c.query('DELETE FROM attachments a WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = a.message_id AND m.channel_id = a.channel_id)');
+      await exec(c, 'DELETE FROM attachments a WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = a.message_id AND m.channel_id = a.channel_id)');
       const removed = await changes(
         c,
         'DELETE FROM media WHERE created_at < $1 AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.media_id = media.id) AND NOT EXISTS (SELECT 1 FROM avatars v WHERE v.media_id = media.id)',
@@ -139,7 +139,7 @@ export class PgFeatureStore implements FeatureStore {
   }
   async createFriendship(a: string, b: string, since: number): Promise<boolean> {
     return transaction(this.pool, async (c) => {
-      await c.query('DELETE FROM friend_requests WHERE (from_id = $1 AND to_id = $2) OR (from_id = $2 AND to_id = $1)', [a, b]);
+      await exec(c, 'DELETE FROM friend_requests WHERE (from_id = $1 AND to_id = $2) OR (from_id = $2 AND to_id = $1)', [a, b]);
       return (await changes(c, 'INSERT INTO friendships (a, b, since) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [...pair(a, b), since])) === 1;
     });
   }
@@ -169,8 +169,8 @@ export class PgFeatureStore implements FeatureStore {
   }
   async block(blocker: string, blocked: string, at: number): Promise<boolean> {
     return transaction(this.pool, async (c) => {
-      await c.query('DELETE FROM friendships WHERE a = $1 AND b = $2', pair(blocker, blocked));
-      await c.query('DELETE FROM friend_requests WHERE (from_id = $1 AND to_id = $2) OR (from_id = $2 AND to_id = $1)', [blocker, blocked]);
+      await exec(c, 'DELETE FROM friendships WHERE a = $1 AND b = $2', pair(blocker, blocked));
+      await exec(c, 'DELETE FROM friend_requests WHERE (from_id = $1 AND to_id = $2) OR (from_id = $2 AND to_id = $1)', [blocker, blocked]);
       return (await changes(c, 'INSERT INTO blocks (blocker, blocked, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [blocker, blocked, at])) === 1;
     });
   }
@@ -195,7 +195,7 @@ export class PgFeatureStore implements FeatureStore {
   }
 
   async createNotification(x: Notification): Promise<void> {
-    await this.pool.query(
+    await exec(this.pool, 
       'INSERT INTO notifications (id, user_id, kind, actor_id, guild_id, channel_id, message_id, code, created_at, read) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
       [x.id, x.userId, x.kind, x.actorId, x.guildId, x.channelId, x.messageId, x.code, x.createdAt, x.read],
     );
@@ -213,7 +213,7 @@ export class PgFeatureStore implements FeatureStore {
     return changes(this.pool, 'UPDATE notifications SET read = true WHERE user_id = $1 AND id <= $2 AND NOT read', [userId, upTo ?? MAX_ID]);
   }
   async markChannelRead(userId: string, channelId: string, messageId: string): Promise<void> {
-    await this.pool.query(
+    await exec(this.pool, 
       'INSERT INTO read_states (user_id, channel_id, last_read) VALUES ($1, $2, $3) ON CONFLICT (user_id, channel_id) DO UPDATE SET last_read = greatest(read_states.last_read, excluded.last_read)',
       [userId, channelId, messageId],
     );
