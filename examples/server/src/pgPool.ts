@@ -92,10 +92,3 @@ export async function changes(db: Queryable, sql: string, params: unknown[] = []
 export async function exec(db: Queryable, sql: string, params: unknown[] = []): Promise<void> {
   await db.query(named(sql, params));
 }
-
-/** The SQLSTATE of a PostgreSQL error, if it is one. */
-export function sqlState(e: unknown): string | undefined {
-  if (typeof e !== 'object' || e === null) return undefined;
-  const code = (e as { code?: unknown }).code;
-  return typeof code === 'string' ? code : undefined;
-}
