@@ -45,15 +45,21 @@ if (pg === undefined) {
     });
 
     it('commits every message of a concurrent burst and answers each only after', async () => {
-      const store = await make();
+      const schema = db.freshSchema();
+      const store = await PgStore.open({ url: db.url, schema });
       await store.createUser({ id: '1', username: 'ada', passwordHash: 'h', nickname: 'ada', about: '', presence: 'offline', createdAt: 1 });
       await store.createGuild({ id: '10', name: 'g', description: '', ownerId: '1', topics: [], createdAt: 1 }, [{ id: '10', guildId: '10', name: '@everyone', permissions: 0, position: 0 }], [
         { id: '11', kind: 'text', guildId: '10', parentId: null, name: 'general', topic: '', position: 0, ownerId: null, createdAt: 1 },
       ]);
+      // Another pool on the same schema: what it sees is committed, not merely sent.
+      const observer = await PgStore.open({ url: db.url, schema });
       const ids = Array.from({ length: 300 }, (_, i) => String(1000 + i));
-      await Promise.all(ids.map((id) => store.createMessage({ id, channelId: '11', authorId: '1', content: `m${id}`, replyTo: null, mentions: [] })));
+      const seen = await Promise.all(
+        ids.map((id) => store.createMessage({ id, channelId: '11', authorId: '1', content: `m${id}`, replyTo: null, mentions: [] }).then(async () => (await observer.getMessage('11', id))?.content)),
+      );
+      expect(seen).toEqual(ids.map((id) => `m${id}`));
       expect((await store.listMessages('11', { after: '0', limit: 1000 })).map((m) => m.id)).toEqual(ids);
-      await store.close();
+      await Promise.all([store.close(), observer.close()]);
     });
 
     it('holds invite and recipient limits when two processes race for them', async () => {
