@@ -1,7 +1,8 @@
 // Benchmark `simulcast`: @chorus/simulcast's LayerSelector (and BandwidthEstimator in the loop)
 // against a naive highest-layer-that-fits selector and a fixed-hysteresis selector, replaying the
 // real link traces of ../shared/data/bandwidth; plus allocation speed.
-import { simulate, type SimResult } from '@chorus/simulcast/sim';
+import { prepareTracks } from '@chorus/simulcast';
+import { defaultScenario, simulate, type SimResult } from '@chorus/simulcast/sim';
 import type { BenchContext, Suite } from '../harness/suite.js';
 import { runQuality } from '../simulcast/quality.js';
 import { runSpeed } from '../simulcast/speed.js';
@@ -53,6 +54,50 @@ function runEstimateBounds(ctx: BenchContext, traces: readonly NamedTrace[]): vo
   }
 }
 
+/**
+ * The freeze no policy can avoid without exceeding capacity: in each 1 s window, audio first, then
+ * as many visible tracks at their cheapest layer as the capacity pays for (cheapest first); the
+ * rest must pause. Exact capacity, no keyframes: a lower bound for the true-capacity freeze figure.
+ */
+function recordFreezeBound(ctx: BenchContext, traces: readonly NamedTrace[]): void {
+  const prepared = prepareTracks(defaultScenario().tracks);
+  let audio = 0;
+  const cheapest: number[] = [];
+  for (const t of prepared) {
+    if (t.kind === 'audio') audio += t.eligible[t.eligible.length - 1]!.bitrateBps;
+    else if (t.visible) cheapest.push(t.eligible[0]!.bitrateBps);
+  }
+  cheapest.sort((a, b) => a - b);
+  const pools = new Map<string, { frozen: number; seconds: number; traces: number }>();
+  for (const { set, trace } of traces) {
+    const ms = trace.bytesPerSlot.length * trace.slotMs;
+    for (const key of [set, 'OVERALL']) {
+      const p = pools.get(key) ?? { frozen: 0, seconds: 0, traces: 0 };
+      pools.set(key, p);
+      p.traces++;
+      for (let start = 0; start < ms; start += 1000) {
+        const end = Math.min(ms, start + 1000);
+        let bits = 0;
+        for (let t = start; t < end; t++) bits += (trace.bytesPerSlot[Math.floor(t / trace.slotMs)]! * 8) / trace.slotMs;
+        const sec = (end - start) / 1000;
+        let left = bits / sec - audio;
+        let shown = 0;
+        for (const c of cheapest) {
+          if (left < c) break;
+          left -= c;
+          shown++;
+        }
+        p.frozen += ((cheapest.length - shown) / cheapest.length) * sec;
+        p.seconds += sec;
+      }
+    }
+  }
+  for (const [key, p] of pools) {
+    const caseName = key === 'OVERALL' ? `true-capacity: OVERALL (${p.traces} traces)` : `true-capacity: all ${key} (${p.traces} traces)`;
+    ctx.record({ case: caseName, impl: 'lower bound (no policy within capacity freezes less)', metric: 'freeze', unit: '% of time', median: (100 * p.frozen) / p.seconds, runs: p.traces });
+  }
+}
+
 export const suite: Suite = {
   name: 'simulcast',
   title: 'simulcast layer selection and bandwidth estimation on real link traces, vs naive and fixed-hysteresis selectors',
@@ -60,6 +105,7 @@ export const suite: Suite = {
     await runSpeed(ctx);
     const traces = loadTraces(ctx);
     runQuality(ctx, traces);
+    recordFreezeBound(ctx, traces);
     runEstimateBounds(ctx, traces);
   },
 };
