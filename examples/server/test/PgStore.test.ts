@@ -95,6 +95,48 @@ if (pg === undefined) {
   });
 
   describe('server on PostgreSQL (CHORUS_DATABASE_URL)', () => {
+    it('runs invites, mentions, reactions, friends, DMs, notifications, unread counts and search through the same handlers', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'chorus-pg-'));
+      const cfg = parseConfig({ CHORUS_DATABASE_URL: db.url, CHORUS_DATABASE_SCHEMA: db.freshSchema(), CHORUS_PORT: '0', CHORUS_DATA_DIR: dir, CHORUS_ARGON2_MEMORY_KIB: '64', CHORUS_ARGON2_ITERATIONS: '1', CHORUS_MAX_LAG_MS: '0' });
+      const server = await startServer(cfg, { log: () => undefined });
+      try {
+        const call = async (method: string, path: string, token: string | undefined, body?: unknown): Promise<any> => {
+          const res = await fetch(`${server.url}${path}`, {
+            method,
+            headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          });
+          const text = await res.text();
+          expect(res.status, `${method} ${path}: ${text}`).toBeLessThan(300);
+          return text ? JSON.parse(text) : undefined;
+        };
+        const ada = await call('POST', '/auth/register', undefined, { username: 'ada', password: 'password123' });
+        const bob = await call('POST', '/auth/register', undefined, { username: 'bob', password: 'password123' });
+        const guild = await call('POST', '/guilds', ada.token, { name: 'engines' });
+        const channelId = guild.channels[0].id as string;
+        const invite = await call('POST', `/guilds/${guild.id}/invites`, ada.token, {});
+        await call('POST', `/invites/${invite.code}`, bob.token);
+        const hello = await call('POST', `/channels/${channelId}/messages`, bob.token, { content: `hello <@${ada.user.id}>, the engine runs` });
+        await call('PUT', `/channels/${channelId}/messages/${hello.id}/reactions/${encodeURIComponent('👍')}`, ada.token);
+        expect((await call('GET', `/channels/${channelId}/messages/${hello.id}`, ada.token)).reactions).toEqual([{ emoji: '👍', count: 1, userIds: [ada.user.id] }]);
+        await call('PATCH', `/channels/${channelId}/messages/${hello.id}`, bob.token, { content: 'hello again, the engine runs' });
+        expect((await call('GET', `/channels/${channelId}/messages?around=${hello.id}&limit=3`, ada.token)).map((m: { content: string }) => m.content)).toEqual(['hello again, the engine runs']);
+        expect((await call('GET', '/users/me/notifications', ada.token)).length).toBeGreaterThan(0);
+        expect(JSON.stringify(await call('GET', '/users/me/unread', ada.token))).toContain(channelId);
+        await call('PUT', `/users/me/friend-requests/${ada.user.id}`, bob.token);
+        await call('POST', `/users/me/friend-requests/${bob.user.id}/accept`, ada.token);
+        expect(JSON.stringify(await call('GET', '/users/me/friends', ada.token))).toContain(bob.user.id);
+        const dm = await call('POST', `/users/${bob.user.id}/dm`, ada.token);
+        await call('POST', `/channels/${dm.id}/messages`, ada.token, { content: 'just us' });
+        expect(JSON.stringify(await call('GET', `/guilds/${guild.id}/search?q=engine`, ada.token))).toContain(hello.id);
+        await call('DELETE', `/guilds/${guild.id}`, ada.token);
+        expect((await call('GET', '/guilds', bob.token)).length).toBe(0);
+      } finally {
+        await server.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     it('registers, creates a guild, sends and reads the history back', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'chorus-pg-'));
       const schema = db.freshSchema();
