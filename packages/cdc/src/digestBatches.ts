@@ -67,12 +67,11 @@ function digestHere(chunks: readonly BytesChunk[], copy: Uint8Array | undefined,
 
 /**
  * Digests chunk batches in order, on this thread or shared with a worker thread (on Node;
- * `place` as in {@link ChunkStreamOptions.digestIn}). Both give the same
- * chunks and digests.
+ * `place` as in {@link ChunkStreamOptions.digestIn}). Both give the same chunks and digests.
  *
  * With the worker, this thread chunks and copies the chunks' bytes into ~512 KiB groups (a
- * copy into a reused buffer runs at ~10 GB/s, far faster than either digest) that are transferred to
- * the worker and back. When the worker falls behind (more than {@link WORKER_BACKLOG} groups
+ * copy into a reused buffer runs at ~10 GB/s, far faster than either digest) that are
+ * transferred to the worker and back. When the worker falls behind (more than {@link WORKER_BACKLOG} groups
  * queued, as happens when it gets no core of its own) this thread digests the next group
  * itself, so the pipeline degrades to one-thread speed rather than waiting on the worker.
  *
