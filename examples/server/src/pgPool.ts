@@ -26,7 +26,9 @@ const TYPES = {
  * @returns the pool
  */
 export function createPool(url: string, schema: string, max: number, onError: (e: Error) => void): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max, types: TYPES, options: `-c search_path=${schema}` });
+  // A connection that cannot be had in 10 s fails its request (500) instead of holding it for
+  // ever while the server is down; the load shedder sees the latency and sheds meanwhile.
+  const pool = new pg.Pool({ connectionString: url, max, types: TYPES, options: `-c search_path=${schema}`, connectionTimeoutMillis: 10_000 });
   // Without a listener, a dropped idle connection (server restart) would crash the process.
   pool.on('error', onError);
   return pool;
