@@ -188,7 +188,7 @@ export class PgStore implements Store {
   }
 
   /**
-   * Where a store lives, fit for logs: the URL without its password, and the schema.
+   * Where a store lives, fit for logs: the URL without its password or query, and the schema.
    * @param url - the connection URL
    * @param schema - the schema @defaultValue 'public'
    * @returns e.g. `postgres://chorus@db:5432/chorus (schema public)`
@@ -197,12 +197,14 @@ export class PgStore implements Store {
     let shown = 'postgres://(unparseable URL)';
     try {
       const u = new URL(url);
+      // The query may carry `password=` too: drop it whole.
       u.password = '';
+      u.search = '';
       shown = u.toString();
     } catch {
       // Keep the placeholder: the raw text may hold a password.
     }
-    return `${shown} (schema ${schema})`;
+    return `${shown} (schema ${typeof schema === 'string' && SCHEMA_NAME.test(schema) ? schema : '(invalid)'})`;
   }
 
   private tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {

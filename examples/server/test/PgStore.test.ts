@@ -91,6 +91,8 @@ if (pg === undefined) {
       await expect(PgStore.open({ url: db.url, schema: { toString: () => { throw new Error('no'); } } as unknown as string })).rejects.toMatchObject({ code: 'validation' });
       await expect(PgStore.open({ url: db.url, maxConnections: Number.NaN })).rejects.toMatchObject({ code: 'validation' });
       expect(PgStore.describe('postgres://u:secret@h:5432/d', 's')).toBe('postgres://u@h:5432/d (schema s)');
+      expect(PgStore.describe('postgres://u@h/d?password=secret&sslmode=require')).toBe('postgres://u@h/d (schema public)');
+      expect(PgStore.describe('postgres://u:sec ret@[bad', Symbol('s') as unknown as string)).not.toContain('sec');
     });
   });
 

@@ -19,6 +19,7 @@ function shown(url: string): string {
   try {
     const u = new URL(url);
     u.password = '';
+    u.search = '';
     return u.toString();
   } catch {
     return '(unparseable URL)';
