@@ -4,9 +4,10 @@ import { ServiceError } from './errors.js';
 import { startServer } from './server.js';
 
 try {
-  const server = await startServer(parseConfig(process.env));
+  const config = parseConfig(process.env);
+  const server = await startServer(config);
   console.log(`Chorus example service listening on ${server.url} (gateway ${server.gatewayUrl})`);
-  console.log(`data: ${server.dataLocation} (SQLite, WAL)`);
+  console.log(`data: ${server.dataLocation}${config.databaseUrl === '' ? ' (SQLite, WAL)' : ' (PostgreSQL)'}`);
   console.log(`API: ${server.url}/openapi.json  health: ${server.url}/health`);
   const stop = (): void => {
     void server.close().then(() => process.exit(0));
