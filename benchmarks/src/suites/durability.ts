@@ -3,7 +3,8 @@
 // there with the content that was sent. 100 cycles (10 with --quick). There is no peer: the
 // figures are the count of lost messages (the promise is zero) and the restart time.
 import { seededRandom as rng } from '@chorus/breaker';
-import { bundleServer, killDrill } from '../../../examples/server/test/support/killDrill.js';
+import { bundlePath, bundleServer, killDrill, type DrillResult } from '../../../examples/server/test/support/killDrill.js';
+import { connectTestPostgres } from '../../../examples/server/test/support/postgres.js';
 import type { BenchContext, Suite } from '../harness/suite.js';
 
 function quantile(values: number[], q: number): number {
@@ -18,17 +19,29 @@ export const suite: Suite = {
     const cycles = ctx.quick ? 10 : 100;
     ctx.useGenerated(`${cycles} SIGKILL cycles, 4 HTTP clients sending short messages, kill after 20-100 ms`);
     await bundleServer();
-    const r = await killDrill(cycles, rng(5));
     const c = `${cycles} SIGKILL cycles during sends`;
-    const impl = 'chorus example-server (SQLite WAL)';
-    ctx.record({ case: c, impl, metric: 'messages acknowledged', unit: 'count', median: r.acknowledged });
-    ctx.record({ case: c, impl, metric: 'acknowledged messages lost', unit: 'count', median: r.missing.length });
-    ctx.record({ case: c, impl, metric: 'stored messages corrupted', unit: 'count', median: r.corrupt.length });
-    ctx.record({ case: c, impl, metric: 'requests cut off by the kill', unit: 'count', median: r.killedInFlight });
-    ctx.record({ case: c, impl, metric: 'restart to ready', unit: 'ms', median: quantile(r.restartMs, 0.5), min: Math.min(...r.restartMs), max: Math.max(...r.restartMs), runs: r.restartMs.length });
-    ctx.record({ case: c, impl, metric: 'restart to ready p99', unit: 'ms', median: quantile(r.restartMs, 0.99) });
-    if (r.missing.length > 0 || r.corrupt.length > 0) {
-      throw new Error(`durability broken: ${r.missing.length} acknowledged messages missing, ${r.corrupt.length} corrupted`);
-    }
+    const report = (impl: string, r: DrillResult): void => {
+      ctx.record({ case: c, impl, metric: 'messages acknowledged', unit: 'count', median: r.acknowledged });
+      ctx.record({ case: c, impl, metric: 'acknowledged messages lost', unit: 'count', median: r.missing.length });
+      ctx.record({ case: c, impl, metric: 'stored messages corrupted', unit: 'count', median: r.corrupt.length });
+      ctx.record({ case: c, impl, metric: 'requests cut off by the kill', unit: 'count', median: r.killedInFlight });
+      ctx.record({ case: c, impl, metric: 'restart to ready', unit: 'ms', median: quantile(r.restartMs, 0.5), min: Math.min(...r.restartMs), max: Math.max(...r.restartMs), runs: r.restartMs.length });
+      ctx.record({ case: c, impl, metric: 'restart to ready p99', unit: 'ms', median: quantile(r.restartMs, 0.99) });
+      if (r.missing.length > 0 || r.corrupt.length > 0) {
+        throw new Error(`${impl}: durability broken: ${r.missing.length} acknowledged messages missing, ${r.corrupt.length} corrupted`);
+      }
+    };
+    report('chorus example-server (SQLite WAL)', await killDrill(cycles, { random: rng(5) }));
+    // The same drill on PostgreSQL when a server is reachable (CI starts one; elsewhere it may be absent).
+    const pg = await connectTestPostgres();
+    if (pg) {
+      const bundle = bundlePath('serve-pg-bench');
+      await bundleServer(bundle);
+      try {
+        report('chorus example-server (PostgreSQL)', await killDrill(cycles, { random: rng(5), bundle, env: { CHORUS_DATABASE_URL: pg.url, CHORUS_DATABASE_SCHEMA: pg.freshSchema() } }));
+      } finally {
+        await pg.dropAll();
+      }
+    } else ctx.log('note: no PostgreSQL reachable; the PostgreSQL drill is left out');
   },
 };

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { bundleServer, killDrill } from './support/killDrill.js';
 
 const CYCLES = 20;
-beforeAll(bundleServer);
+beforeAll(() => bundleServer());
 
 describe('durability', () => {
   it(`keeps every acknowledged message across ${CYCLES} SIGKILLs during sends`, async () => {

@@ -14,7 +14,26 @@ const here = dirname(fileURLToPath(import.meta.url));
 const serverRoot = join(here, '../..');
 // Bundled once into plain JavaScript, so that each restart costs a Node start-up and not a
 // TypeScript compile. It sits under node_modules so that its externals resolve.
-const bundle = join(serverRoot, 'node_modules/.cache/chorus-durability/serve.mjs');
+const defaultBundle = bundlePath('serve');
+
+/**
+ * A bundle file for {@link bundleServer}: under the server's node_modules, so that the bundle's
+ * external packages resolve.
+ * @param name - a file name without extension
+ */
+export function bundlePath(name: string): string {
+  return join(serverRoot, 'node_modules/.cache/chorus-durability', `${name}.mjs`);
+}
+
+/** Options of {@link killDrill}. */
+export interface DrillOptions {
+  /** Where the kill moment is drawn from. @defaultValue Math.random */
+  random?: () => number;
+  /** Extra environment for the server (e.g. `CHORUS_DATABASE_URL` to drill on PostgreSQL). */
+  env?: Record<string, string>;
+  /** The bundle {@link bundleServer} wrote; drills that run at the same time use their own. */
+  bundle?: string;
+}
 
 /** What a drill saw. */
 export interface DrillResult {
@@ -31,15 +50,18 @@ export interface DrillResult {
   restartMs: number[];
 }
 
-/** Bundles the server entry used by the drill. */
-export async function bundleServer(): Promise<void> {
+/**
+ * Bundles the server entry used by the drill.
+ * @param outfile - where to write it (default: a shared cache file)
+ */
+export async function bundleServer(outfile: string = defaultBundle): Promise<void> {
   await build({
     entryPoints: [join(here, '../fixtures/serve.ts')],
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    outfile: bundle,
+    outfile,
     external: ['better-sqlite3', 'ws', 'hash-wasm', 'rabin-wasm', 'pg'],
     // Packages from their sources, as vitest sees them: the drill must not depend on a build.
     plugins: [
@@ -57,10 +79,10 @@ export async function bundleServer(): Promise<void> {
   });
 }
 
-function start(dir: string): Promise<{ child: ChildProcess; url: string }> {
+function start(dir: string, bundle: string, extraEnv: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [bundle], {
     cwd: serverRoot,
-    env: { ...process.env, CHORUS_DATA_DIR: dir, CHORUS_ARGON2_MEMORY_KIB: '64', CHORUS_ARGON2_ITERATIONS: '1', CHORUS_SEND_PER_SECOND: '100000', CHORUS_SEND_BURST: '100000', CHORUS_MAX_LAG_MS: '0', CHORUS_TARGET_LATENCY_MS: '60000' },
+    env: { ...process.env, CHORUS_DATA_DIR: dir, CHORUS_ARGON2_MEMORY_KIB: '64', CHORUS_ARGON2_ITERATIONS: '1', CHORUS_SEND_PER_SECOND: '100000', CHORUS_SEND_BURST: '100000', CHORUS_MAX_LAG_MS: '0', CHORUS_TARGET_LATENCY_MS: '60000', ...extraEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -101,7 +123,8 @@ function call(agent: Agent, url: string, method: string, path: string, token: st
  * Runs `cycles` kill-and-restart cycles on a fresh data directory (call {@link bundleServer}
  * first), then a final restart that checks everything once more.
  */
-export async function killDrill(cycles: number, random: () => number = Math.random): Promise<DrillResult> {
+export async function killDrill(cycles: number, options: DrillOptions = {}): Promise<DrillResult> {
+  const { random = Math.random, env = {}, bundle = defaultBundle } = options;
   const dir = mkdtempSync(join(tmpdir(), 'chorus-durable-'));
   const acked = new Map<string, string>();
   const result: DrillResult = { cycles, acknowledged: 0, missing: [], corrupt: [], killedInFlight: 0, restartMs: [] };
@@ -122,7 +145,7 @@ export async function killDrill(cycles: number, random: () => number = Math.rand
   try {
     for (let cycle = 0; cycle <= cycles; cycle++) {
       const t0 = performance.now();
-      const { child, url } = await start(dir);
+      const { child, url } = await start(dir, bundle, env);
       if (cycle > 0) result.restartMs.push(performance.now() - t0);
       const agent = new Agent({ keepAlive: true, maxSockets: 8 });
       try {
