@@ -51,7 +51,7 @@ function consistentPeer(c: ConsistentHashPeer): Built {
   return { lookup: (k) => c.get(k), added: (n) => consistentPeer(c.add(n)), removed: (n) => consistentPeer(c.remove(n)) };
 }
 
-export const CHORUS_RING = '@chorus/shard HashRing (1024 vnodes)';
+export const CHORUS_RING = '@chorus/shard HashRing (default vnodes)';
 export const CHORUS_RING_4K = '@chorus/shard HashRing (4096 vnodes)';
 export const CHORUS_JUMP = '@chorus/shard JumpHash';
 export const CHORUS_RENDEZVOUS = '@chorus/shard Rendezvous';

@@ -1,4 +1,4 @@
-import { ShardError } from './errors.js';
+import { ShardError, shown } from './errors.js';
 import { HashRing, type HashRingOptions } from './HashRing.js';
 import { keyIdentity, type Key } from './key.js';
 import { checkCount, checkOptions } from './NodeSet.js';
@@ -61,7 +61,7 @@ export class BoundedLoad implements Placement {
   constructor(nodes: Iterable<NodeSpec> | HashRing = [], options: BoundedLoadOptions = {}) {
     const epsilon = checkOptions(options).epsilon ?? 0.25;
     if (typeof epsilon !== 'number' || !Number.isFinite(epsilon) || epsilon < 1e-6) {
-      throw new ShardError('BAD_OPTION', `epsilon must be a finite number of at least 1e-6, got ${String(epsilon)}`);
+      throw new ShardError('BAD_OPTION', `epsilon must be a finite number of at least 1e-6, got ${shown(epsilon)}`);
     }
     this.epsilon = epsilon;
     if (nodes instanceof HashRing) this.ring = nodes;
@@ -126,7 +126,7 @@ export class BoundedLoad implements Placement {
 
   private indexOf(node: string): number {
     const i = this.index.get(node);
-    if (i === undefined) throw new ShardError('UNKNOWN_NODE', `node "${String(node)}" is not in this placement`);
+    if (i === undefined) throw new ShardError('UNKNOWN_NODE', `node ${shown(node)} is not in this placement`);
     return i;
   }
 

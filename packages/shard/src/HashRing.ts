@@ -1,4 +1,4 @@
-import { ShardError } from './errors.js';
+import { ShardError, shown } from './errors.js';
 import { hashKey32, hashKeyInto, scratchBytes, utf8Scratch, badKey, type Key } from './key.js';
 import { md5Words } from './md5.js';
 import { NodeSet, checkCount, checkOptions, emptyError } from './NodeSet.js';
@@ -93,7 +93,7 @@ export class HashRing extends PlacementBase implements Placement {
     super(NodeSet.parse(nodes, true, options.compat !== undefined ? 'given' : 'sorted'), options.seed ?? 0);
     const compat = options.compat;
     if (compat !== undefined && compat !== 'hashring') {
-      throw new ShardError('BAD_OPTION', `compat must be 'hashring' or left out, got ${String(compat)}`);
+      throw new ShardError('BAD_OPTION', `compat must be 'hashring' or left out, got ${shown(compat)}`);
     }
     this.compat = compat;
     this.ids = this.set.ids;
@@ -104,7 +104,7 @@ export class HashRing extends PlacementBase implements Placement {
     }
     this.vnodes = vnodes;
     const pph = options.pointsPerHash ?? 4;
-    if (![1, 2, 3, 4].includes(pph)) throw new ShardError('BAD_OPTION', `pointsPerHash must be 1, 2, 3 or 4, got ${String(pph)}`);
+    if (![1, 2, 3, 4].includes(pph)) throw new ShardError('BAD_OPTION', `pointsPerHash must be 1, 2, 3 or 4, got ${shown(pph)}`);
     if (!compat && options.pointsPerHash !== undefined) throw new ShardError('BAD_OPTION', "pointsPerHash only applies with compat: 'hashring'");
     if (compat && options.seed !== undefined) throw new ShardError('BAD_OPTION', "hashring has no seed; leave seed out with compat: 'hashring'");
     this.pointsPerHash = pph;

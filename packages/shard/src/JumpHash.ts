@@ -1,4 +1,4 @@
-import { ShardError } from './errors.js';
+import { ShardError, shown } from './errors.js';
 import { fmix64Into, jumpKeyInto } from './jumpKey.js';
 import type { Key } from './key.js';
 import { NodeSet, checkCount, checkOptions, emptyError } from './NodeSet.js';
@@ -60,7 +60,7 @@ export function jumpHash(key: bigint, buckets: number): number {
     throw new ShardError('BAD_KEY', 'jumpHash takes an unsigned 64-bit bigint key; hash other keys first (or use JumpHash.lookup)');
   }
   if (!Number.isInteger(buckets) || buckets < 1 || buckets > 0x7fffffff) {
-    throw new ShardError('BAD_COUNT', `buckets must be an integer from 1 to 2^31 - 1, got ${String(buckets)}`);
+    throw new ShardError('BAD_COUNT', `buckets must be an integer from 1 to 2^31 - 1, got ${shown(buckets)}`);
   }
   return jumpBucket(Number(key >> 32n), Number(key & 0xffffffffn), buckets);
 }

@@ -1,4 +1,4 @@
-import { ShardError } from './errors.js';
+import { ShardError, shown } from './errors.js';
 import { hashKeyInto, type Key } from './key.js';
 import { NodeSet, checkCount, checkOptions, emptyError } from './NodeSet.js';
 import type { NodeSpec, Placement } from './Placement.js';
@@ -80,7 +80,7 @@ export class Maglev extends PlacementBase implements Placement {
     super(NodeSet.parse(nodes, true, 'sorted'), options.seed ?? 0);
     const m = options.tableSize ?? defaultTableSize(this.set.ids.length);
     if (!Number.isInteger(m) || m < 2 || m > MAX_TABLE || !isPrime(m)) {
-      throw new ShardError('BAD_OPTION', `tableSize must be a prime from 2 to 2^24, got ${String(m)} (65537 and 655373 are good choices)`);
+      throw new ShardError('BAD_OPTION', `tableSize must be a prime from 2 to 2^24, got ${shown(m)} (65537 and 655373 are good choices)`);
     }
     const n = this.set.ids.length;
     this.tableSize = m;

@@ -1,4 +1,4 @@
-import { ShardError } from './errors.js';
+import { ShardError, shown } from './errors.js';
 import type { NodeSpec } from './Placement.js';
 
 /**
@@ -65,7 +65,7 @@ export class NodeSet {
   /** @throws ShardError `BAD_WEIGHT` unless `weight` is finite and > 0 (exactly 1 when not `weighted`) */
   static checkWeight(id: string, weight: unknown, weighted: boolean): asserts weight is number {
     if (typeof weight !== 'number' || !Number.isFinite(weight) || weight <= 0) {
-      throw new ShardError('BAD_WEIGHT', `node "${id}": a weight must be a finite number > 0, got ${String(weight)}`);
+      throw new ShardError('BAD_WEIGHT', `node "${id}": a weight must be a finite number > 0, got ${shown(weight)}`);
     }
     if (!weighted && weight !== 1) {
       throw new ShardError('BAD_WEIGHT', `node "${id}": this scheme has no weights (got ${weight}); use Rendezvous, HashRing or Maglev for weighted nodes`);
@@ -114,7 +114,7 @@ export function checkCount(n: number, size: number): void {
   if (!Number.isInteger(n) || n < 0 || n > size) {
     throw new ShardError(
       'BAD_COUNT',
-      `lookupN needs an integer count from 0 to the number of nodes (${size}), got ${String(n)}; ask for at most ${size} replicas or add nodes`,
+      `lookupN needs an integer count from 0 to the number of nodes (${size}), got ${shown(n)}; ask for at most ${size} replicas or add nodes`,
     );
   }
 }

@@ -1,5 +1,5 @@
 import { BoundedLoad } from './BoundedLoad.js';
-import { ShardError } from './errors.js';
+import { ShardError, shown } from './errors.js';
 import { HashRing } from './HashRing.js';
 import { JumpHash } from './JumpHash.js';
 import type { Key } from './key.js';
@@ -225,7 +225,7 @@ function maglevPlan(before: Maglev, after: Maglev): RebalancePlan {
  */
 export function rebalancePlan(before: Placement, after: Placement): RebalancePlan {
   if (before.scheme !== after.scheme) {
-    throw new ShardError('MISMATCH', `cannot plan from a ${String(before.scheme)} placement to a ${String(after.scheme)} one; compare placements of the same scheme`);
+    throw new ShardError('MISMATCH', `cannot plan from a ${shown(before.scheme)} placement to a ${shown(after.scheme)} one; compare placements of the same scheme`);
   }
   if (before.size === 0 || after.size === 0) {
     throw new ShardError('EMPTY', 'a rebalance plan needs nodes on both sides; with no nodes every key is unplaced');

@@ -1,4 +1,4 @@
-import { ShardError } from './errors.js';
+import { ShardError, shown } from './errors.js';
 
 // xxHash32 (XXH32 as specified in xxHash's doc/xxhash_spec.md, Yann Collet). Every step is a
 // 32-bit operation, so in JavaScript it is Math.imul and shifts on int32 values: several times
@@ -172,7 +172,7 @@ export function xxh32Word(hi: number, lo: number, seed: number): number {
  */
 export function xxHash32(input: Uint8Array | string, seed = 0): number {
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-    throw new ShardError('BAD_OPTION', `an xxHash32 seed must be an integer from 0 to 2^32 - 1, got ${String(seed)}`);
+    throw new ShardError('BAD_OPTION', `an xxHash32 seed must be an integer from 0 to 2^32 - 1, got ${shown(seed)}`);
   }
   if (typeof input === 'string') return xxh32String(input, seed | 0);
   if (input instanceof Uint8Array) return xxh32Bytes(input, input.length, seed | 0);

@@ -1,4 +1,4 @@
-import { ShardError } from './errors.js';
+import { ShardError, shown } from './errors.js';
 
 // xxHash64 (XXH64 as specified in xxHash's doc/xxhash_spec.md, Yann Collet), on pairs of unsigned
 // 32-bit halves (hi, lo) so that no BigInt is made on the hot path.
@@ -256,7 +256,7 @@ export function seedHalves(seed: number | bigint): Hash64 {
   let s: bigint;
   if (typeof seed === 'number') {
     if (!Number.isSafeInteger(seed) || seed < 0) {
-      throw new ShardError('BAD_OPTION', `seed must be a non-negative safe integer or a bigint below 2^64, got ${String(seed)}`);
+      throw new ShardError('BAD_OPTION', `seed must be a non-negative safe integer or a bigint below 2^64, got ${shown(seed)}`);
     }
     s = BigInt(seed);
   } else if (typeof seed === 'bigint') {
