@@ -19,8 +19,8 @@ export interface ChunkStreamOptions extends ChunkerOptions {
    * Where chunk digests are computed. `'auto'` digests on the calling thread until the stream
    * has passed 1 MiB, then, on Node, shares the digests with a worker thread (one per process,
    * started on first need and kept) while the calling thread goes on chunking: with a second
-   * core free, chunk + digest then runs at about the digest's own speed instead of chunk time
-   * plus digest time; when the worker falls behind (no free core) the calling thread digests
+   * core free, chunk + digest then runs at about the speed of the slower of the two (chunking
+   * plus copying on this thread, or the digest) instead of their sum; when the worker falls behind (no free core) the calling thread digests
    * too, so it is never much slower than one thread. It applies to SHA-256 from node:crypto and
    * BLAKE3 from hash-wasm (the defaults); in browsers and for small inputs digests stay on the
    * calling thread. `'worker'` uses the worker from the first byte (and fails where there is
