@@ -15,13 +15,15 @@ export const WORKER_AFTER_BYTES: number = 1 << 20;
 // Chunks are copied end to end into groups of about this size: one message per group keeps
 // the messaging cost (tens of microseconds) far below the digest time (~0.3 ms per 512 KiB).
 const GROUP_BYTES = 1 << 19;
-// Groups the worker may have queued before this thread digests the next group itself: one being
-// digested and one waiting keeps the worker busy; beyond that the worker is falling behind (it
-// has no core of its own, or digests slower than this thread chunks) and this thread helps.
-const WORKER_BACKLOG = 2;
+// Groups the worker may have queued before this thread digests the next group itself. Enough
+// that jitter (a pause on either thread) does not make this thread take digests the worker
+// would have done — for SHA-256 with CPU SHA extensions the worker is the faster of the two and
+// this thread should only chunk — yet a worker that really falls behind (BLAKE3, or no core of
+// its own) gets help after ~2 MiB.
+const WORKER_BACKLOG = 4;
 // Digested groups held back for order behind an unfinished one before waiting for it (or, for
 // an in-memory source, digesting it here instead).
-const MAX_QUEUED = 8;
+const MAX_QUEUED = 12;
 
 /**
  * Whether a digest may run in the worker, which computes SHA-256 with node:crypto and BLAKE3
@@ -71,8 +73,8 @@ function digestHere(chunks: readonly BytesChunk[], copy: Uint8Array | undefined,
  *
  * With the worker, this thread chunks and copies the chunks' bytes into ~512 KiB groups (a
  * copy into a reused buffer runs at ~10 GB/s, far faster than either digest) that are
- * transferred to the worker and back. When the worker falls behind (more than {@link WORKER_BACKLOG} groups
- * queued, as happens when it gets no core of its own) this thread digests the next group
+ * transferred to the worker and back. When the worker falls behind ({@link WORKER_BACKLOG}
+ * groups queued, as happens when it gets no core of its own) this thread digests the next group
  * itself, so the pipeline degrades to one-thread speed rather than waiting on the worker.
  *
  * Finished groups wait for older ones to keep the order, so the source is read a few groups
