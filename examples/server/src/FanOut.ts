@@ -65,6 +65,14 @@ export class InProcessFanOut implements FanOut {
     };
   }
 
+  /**
+   * @param topic - e.g. `guild:1`
+   * @returns how many listeners the topic has
+   */
+  listenerCount(topic: string): number {
+    return this.topics.get(topic)?.size ?? 0;
+  }
+
   /** @returns how many topics have listeners */
   get topicCount(): number {
     return this.topics.size;

@@ -17,6 +17,14 @@ export interface Config {
   databaseUrl: string;
   /** `CHORUS_DATABASE_SCHEMA`: PostgreSQL schema of the tables, created when missing. @defaultValue 'public' */
   databaseSchema: string;
+  /**
+   * `CHORUS_NATS_URL`: a `nats://` URL carries fan-out between server processes (use it with
+   * PostgreSQL); empty keeps fan-out in this process.
+   * @defaultValue '' (in-process)
+   */
+  natsUrl: string;
+  /** `CHORUS_NATS_PREFIX`: subject prefix, so deployments can share one NATS. @defaultValue 'chorus' */
+  natsPrefix: string;
   /** `CHORUS_SYNC`: `normal` (survives process crashes) or `full` (also power loss). @defaultValue 'normal' */
   sync: 'normal' | 'full';
   /** `CHORUS_MAX_BODY_BYTES` @defaultValue 65536 */
@@ -52,6 +60,8 @@ export const DEFAULT_CONFIG: Config = {
   dataDir: '.data',
   databaseUrl: '',
   databaseSchema: 'public',
+  natsUrl: '',
+  natsPrefix: 'chorus',
   sync: 'normal',
   maxBodyBytes: 65_536,
   maxFrameBytes: 65_536,
@@ -97,12 +107,19 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (databaseUrl !== '' && !/^postgres(ql)?:\/\/[^\s]+$/.test(databaseUrl)) throw new ServiceError('validation', 'CHORUS_DATABASE_URL must be a postgres:// or postgresql:// URL, or empty for SQLite');
   const databaseSchema = env['CHORUS_DATABASE_SCHEMA'] || DEFAULT_CONFIG.databaseSchema;
   if (!SCHEMA_NAME.test(databaseSchema)) throw new ServiceError('validation', `CHORUS_DATABASE_SCHEMA must be a lower-case identifier ([a-z_][a-z0-9_]*, at most 63 characters), got "${databaseSchema.slice(0, 20)}"`);
+  const natsUrl = env['CHORUS_NATS_URL'] ?? DEFAULT_CONFIG.natsUrl;
+  // Not echoed either: it may hold credentials.
+  if (natsUrl !== '' && !/^(nats|tls):\/\/[^\s]+$/.test(natsUrl)) throw new ServiceError('validation', 'CHORUS_NATS_URL must be a nats:// or tls:// URL, or empty for in-process fan-out');
+  const natsPrefix = env['CHORUS_NATS_PREFIX'] || DEFAULT_CONFIG.natsPrefix;
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(natsPrefix)) throw new ServiceError('validation', `CHORUS_NATS_PREFIX must be 1 to 64 letters, digits, "_" or "-", got "${natsPrefix.slice(0, 20)}"`);
   return {
     host: env['CHORUS_HOST'] || DEFAULT_CONFIG.host,
     port: int(env, 'CHORUS_PORT', 0, 65_535, DEFAULT_CONFIG.port),
     dataDir: env['CHORUS_DATA_DIR'] || DEFAULT_CONFIG.dataDir,
     databaseUrl,
     databaseSchema,
+    natsUrl,
+    natsPrefix,
     sync,
     maxBodyBytes: int(env, 'CHORUS_MAX_BODY_BYTES', 1024, 16 << 20, DEFAULT_CONFIG.maxBodyBytes),
     maxFrameBytes: int(env, 'CHORUS_MAX_FRAME_BYTES', 1024, 16 << 20, DEFAULT_CONFIG.maxFrameBytes),

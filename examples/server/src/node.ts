@@ -6,6 +6,8 @@ export { SqliteStore } from './SqliteStore.js';
 export type { SqliteStoreOptions } from './SqliteStore.js';
 export { PgStore } from './PgStore.js';
 export type { PgStoreOptions } from './PgStore.js';
+export { NatsFanOut } from './NatsFanOut.js';
+export type { NatsFanOutOptions } from './NatsFanOut.js';
 export { PgFeatureStore } from './features/PgFeatureStore.js';
 export { startServer } from './server.js';
 export type { RunningServer, StartOptions } from './server.js';

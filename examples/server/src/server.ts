@@ -10,6 +10,7 @@ import { Api, errorResponse, type ApiResponse } from './Api.js';
 import { DEFAULT_CONFIG, type Config } from './config.js';
 import { ServiceError } from './errors.js';
 import { InProcessFanOut, type FanOut } from './FanOut.js';
+import { NatsFanOut } from './NatsFanOut.js';
 import { Gateway } from './Gateway.js';
 import { openApiDocument } from './openapi.js';
 import { ROUTES, type Priority } from './routes.js';
@@ -54,7 +55,7 @@ export interface StartOptions {
   mediaLimits?: Partial<MediaLimits>;
   /** How often unused media chunks are collected, ms; 0 = never. @defaultValue 3600000 */
   mediaGcIntervalMs?: number;
-  /** Use this fan-out instead of the in-process one (e.g. NATS later). */
+  /** Use this fan-out instead of the one the config names (in-process, or NATS at `natsUrl`). */
   fanOut?: FanOut;
   /** Where log lines go. @defaultValue console.log */
   log?: (line: string) => void;
@@ -142,7 +143,9 @@ export async function startServer(config: Partial<Config> = {}, options: StartOp
   }
   const log = options.log ?? ((line: string) => console.log(line));
   // Media, search, suggestions and notifications follow every change through the fan-out.
-  const observed = new ObservedFanOut(options.fanOut ?? new InProcessFanOut());
+  let nats: NatsFanOut | undefined;
+  if (!options.fanOut && cfg.natsUrl !== '') nats = await NatsFanOut.connect(cfg.natsUrl, { prefix: cfg.natsPrefix, onError: (e) => console.error('NATS fan-out:', e.message) });
+  const observed = new ObservedFanOut(options.fanOut ?? nats ?? new InProcessFanOut());
   const service = new Service({
     store,
     fanOut: observed,
@@ -285,6 +288,7 @@ export async function startServer(config: Partial<Config> = {}, options: StartOp
       await new Promise<void>((ok) => http.close(() => ok()));
       if (mediaGc) clearInterval(mediaGc);
       await features.idle();
+      await nats?.close();
       await service.store.close();
     },
   };

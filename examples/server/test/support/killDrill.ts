@@ -2,7 +2,7 @@
 // clients send messages, the server is killed with SIGKILL at a random moment, restarted, and
 // every message it acknowledged before the kill must be there and readable.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,6 +15,8 @@ const serverRoot = join(here, '../..');
 // Bundled once into plain JavaScript, so that each restart costs a Node start-up and not a
 // TypeScript compile. It sits under node_modules so that its externals resolve.
 const defaultBundle = bundlePath('serve');
+const manifest = JSON.parse(readFileSync(join(serverRoot, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+const EXTERNALS = [...Object.keys(manifest.dependencies ?? {}).filter((name) => !name.startsWith('@chorus/')), 'rabin-wasm'];
 
 /**
  * A bundle file for {@link bundleServer}: under the server's node_modules, so that the bundle's
@@ -62,7 +64,9 @@ export async function bundleServer(outfile: string = defaultBundle): Promise<voi
     format: 'esm',
     target: 'node20',
     outfile,
-    external: ['better-sqlite3', 'ws', 'hash-wasm', 'rabin-wasm', 'pg'],
+    // Third-party packages stay external (resolved from the server's node_modules at run time);
+    // only our own sources are bundled.
+    external: [...EXTERNALS],
     // Packages from their sources, as vitest sees them: the drill must not depend on a build.
     plugins: [
       {
