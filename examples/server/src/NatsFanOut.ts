@@ -126,6 +126,39 @@ export class NatsFanOut implements FanOut {
     return v.o === this.origin ? 'own' : { t: v.t, d: v.d };
   }
 
+  /**
+   * Tells every other process of the cluster about `message` on the control subject
+   * `<prefix>._control` (cache invalidations: see {@link NatsFanOut.onControl}).
+   * @param message - any JSON value
+   */
+  announce(message: unknown): void {
+    try {
+      this.nc.publish(`${this.prefix}._control`, encoder.encode(JSON.stringify({ o: this.origin, t: 'control', d: message })));
+    } catch (e) {
+      this.publishErrors++;
+      this.onError(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+
+  /**
+   * Listens to what other processes {@link NatsFanOut.announce} (never this process's own).
+   * @param listener - called with each message
+   * @returns a function that stops listening
+   */
+  onControl(listener: (message: unknown) => void): () => void {
+    const sub = this.nc.subscribe(`${this.prefix}._control`, {
+      callback: (err, msg) => {
+        if (err) {
+          this.onError(err);
+          return;
+        }
+        const event = this.decode(msg.data);
+        if (event && event !== 'own') listener(event.d);
+      },
+    });
+    return () => sub.unsubscribe();
+  }
+
   /** Topics this process listens to (each has one NATS subscription). */
   get topicCount(): number {
     return this.subs.size;

@@ -18,6 +18,7 @@ import type { ServiceHooks } from './features/hooks.js';
 import { SnowflakeGenerator, compareIds, snowflakeTime } from './snowflake.js';
 import type { Channel, Guild, HistoryQuery, Invite, Member, Message, Presence, Recipient, Role, Store, User } from './Store.js';
 import { TOKEN_PATTERN, newToken, tokenHash } from './tokens.js';
+import type { Invalidation } from './invalidation.js';
 
 /** Limits of the service; the defaults follow the product's design. */
 export interface ServiceLimits {
@@ -63,6 +64,11 @@ export interface ServiceOptions {
   argon2?: Argon2Params;
   /** Extension points for media, blocks and the like. @defaultValue none */
   hooks?: ServiceHooks;
+  /**
+   * Told of every change that made this service drop cached state, so that other processes of
+   * a cluster can drop theirs ({@link Service.forget}). @defaultValue none (one process)
+   */
+  onInvalidate?: (what: Invalidation) => void;
   /** Overrides of {@link DEFAULT_LIMITS}. */
   limits?: Partial<ServiceLimits>;
 }
@@ -146,6 +152,7 @@ export class Service {
   private readonly argon2: Argon2Params;
   private readonly loginLimiter: RateLimiter;
   private readonly sendLimiter: RateLimiter;
+  private readonly onInvalidate: ((what: Invalidation) => void) | undefined;
   private readonly sessions = new Map<string, Caller>();
   private readonly guildViews = new Map<string, GuildView>();
   private readonly recipients = new Map<string, Map<string, Recipient | null>>();
@@ -163,6 +170,7 @@ export class Service {
     this.argon2 = options.argon2 ?? DEFAULT_ARGON2;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.hooks = options.hooks ?? {};
+    this.onInvalidate = options.onInvalidate;
     this.loginLimiter = new RateLimiter({ capacity: this.limits.loginBurst, perSecond: this.limits.loginPerSecond, now: this.now });
     this.sendLimiter = new RateLimiter({ capacity: this.limits.sendBurst, perSecond: this.limits.sendPerSecond, now: this.now });
   }
@@ -282,7 +290,7 @@ export class Service {
    */
   async revokeSession(caller: Caller, sessionId: string): Promise<void> {
     if (!(await this.store.deleteSession(caller.userId, sessionId))) throw notFound('session');
-    for (const [h, c] of this.sessions) if (c.sessionId === sessionId) this.sessions.delete(h);
+    this.changed({ kind: 'session', id: sessionId });
     this.fanOut.publish(`user:${caller.userId}`, { t: 'SESSION_REVOKED', d: { sessionId } });
   }
 
@@ -325,7 +333,7 @@ export class Service {
     const u = await this.store.updateUser(caller.userId, patch);
     if (!u) throw notFound('user');
     const pub = publicUser(u);
-    this.authors.delete(caller.userId);
+    this.changed({ kind: 'user', id: caller.userId });
     for (const g of await this.store.listGuildsOfUser(caller.userId)) {
       if (patch.presence !== undefined) this.fanOut.publish(`guild:${g.id}`, { t: 'PRESENCE_UPDATE', d: { userId: u.id, status: u.presence, guildId: g.id } });
       this.fanOut.publish(`guild:${g.id}`, { t: 'USER_UPDATE', d: pub });
@@ -383,8 +391,37 @@ export class Service {
 
   /** Forgets cached permissions of a guild after any change to its roles, members, channels or overrides. */
   private invalidate(guildId: string): void {
-    this.guildViews.delete(guildId);
-    for (const [id, c] of this.channelGuild) if (c?.guildId === guildId) this.channelGuild.delete(id);
+    this.changed({ kind: 'guild', id: guildId });
+  }
+
+  /** Drops what a local change made stale, and says so to the cluster. */
+  private changed(what: Invalidation): void {
+    this.forget(what);
+    this.onInvalidate?.(what);
+  }
+
+  /**
+   * Drops cached state that a change elsewhere made stale (another process of a cluster,
+   * through {@link ServiceOptions.onInvalidate}). The next use reads the store again.
+   * @param what - which state
+   */
+  forget(what: Invalidation): void {
+    switch (what.kind) {
+      case 'guild':
+        this.guildViews.delete(what.id);
+        for (const [id, c] of this.channelGuild) if (c?.guildId === what.id) this.channelGuild.delete(id);
+        break;
+      case 'session':
+        for (const [h, c] of this.sessions) if (c.sessionId === what.id) this.sessions.delete(h);
+        break;
+      case 'channel':
+        this.channelGuild.delete(what.id);
+        this.recipients.delete(what.id);
+        break;
+      case 'user':
+        this.authors.delete(what.id);
+        break;
+    }
   }
 
   private async member(view: GuildView, userId: string): Promise<Member | undefined> {
@@ -900,7 +937,7 @@ export class Service {
   }
 
   private afterChannelChange(c: Channel): void {
-    this.channelGuild.delete(c.id);
+    this.changed({ kind: 'channel', id: c.id });
     if (c.guildId !== null) this.invalidate(c.guildId);
   }
 
@@ -915,7 +952,6 @@ export class Service {
     if (c.kind === 'dm') throw new ServiceError('forbidden', 'direct-message channels cannot be deleted');
     await this.store.deleteChannel(channelId);
     this.afterChannelChange(c);
-    this.recipients.delete(channelId);
     this.fanOut.publish(this.topicOf(c), { t: 'CHANNEL_DELETE', d: { id: c.id, guildId: c.guildId } });
   }
 
@@ -1041,7 +1077,7 @@ export class Service {
     }
     const r = await this.store.addRecipient({ channelId, userId, role: 'member' }, max);
     if (r === 'full') throw new ServiceError('limit_reached', `this channel is full (${max})`);
-    this.recipients.get(channelId)?.delete(userId);
+    this.changed({ kind: 'channel', id: channelId });
     if (r === 'added') {
       if (c.kind === 'group') this.fanOut.publish(`channel:${channelId}`, { t: 'CHANNEL_RECIPIENT_ADD', d: { channelId, userId } });
       this.fanOut.publish(`user:${userId}`, { t: 'CHANNEL_CREATE', d: c });
@@ -1060,7 +1096,7 @@ export class Service {
     if (!c || !me || c.kind === 'dm') throw notFound('channel');
     if (userId !== caller.userId && me.role !== 'admin') throw new ServiceError('forbidden', 'only an admin removes other members');
     if (!(await this.store.removeRecipient(channelId, userId))) throw notFound('member');
-    this.recipients.get(channelId)?.delete(userId);
+    this.changed({ kind: 'channel', id: channelId });
     if (c.kind === 'group') this.fanOut.publish(`channel:${channelId}`, { t: 'CHANNEL_RECIPIENT_REMOVE', d: { channelId, userId } });
     this.fanOut.publish(`user:${userId}`, { t: 'CHANNEL_DELETE', d: { id: channelId, guildId: null } });
   }

@@ -48,6 +48,8 @@ export type { RecentMessagesOptions } from './RecentMessages.js';
 export type { FanOut, DispatchEvent } from './FanOut.js';
 export { Service, DEFAULT_LIMITS } from './Service.js';
 export type { ServiceOptions, ServiceLimits, Caller, PublicUser, PublicSession, ReadyState } from './Service.js';
+export type { Invalidation } from './invalidation.js';
+export { isInvalidation } from './invalidation.js';
 export { ROUTES, historyQuery } from './routes.js';
 export type { Route, RouteContext, Priority, Method } from './routes.js';
 export { Api, errorResponse, METHODS } from './Api.js';

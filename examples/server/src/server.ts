@@ -11,6 +11,7 @@ import { DEFAULT_CONFIG, type Config } from './config.js';
 import { ServiceError } from './errors.js';
 import { InProcessFanOut, type FanOut } from './FanOut.js';
 import { NatsFanOut } from './NatsFanOut.js';
+import { isInvalidation, type Invalidation } from './invalidation.js';
 import { Gateway } from './Gateway.js';
 import { openApiDocument } from './openapi.js';
 import { ROUTES, type Priority } from './routes.js';
@@ -146,12 +147,18 @@ export async function startServer(config: Partial<Config> = {}, options: StartOp
   let nats: NatsFanOut | undefined;
   if (!options.fanOut && cfg.natsUrl !== '') nats = await NatsFanOut.connect(cfg.natsUrl, { prefix: cfg.natsPrefix, onError: (e) => console.error('NATS fan-out:', e.message) });
   const observed = new ObservedFanOut(options.fanOut ?? nats ?? new InProcessFanOut());
-  const service = new Service({
+  const service: Service = new Service({
     store,
     fanOut: observed,
+    // In a cluster, cached permissions, sessions and profiles are dropped everywhere a change
+    // makes them stale (a kick or a revoked session on one process holds on every other).
+    ...(nats ? { onInvalidate: (what: Invalidation) => nats.announce(what) } : {}),
     worker: cfg.worker,
     argon2: { memorySize: cfg.argon2MemoryKiB, iterations: cfg.argon2Iterations, parallelism: 1 },
     limits: { sendPerSecond: cfg.sendPerSecond, sendBurst: cfg.sendBurst },
+  });
+  const offControl = nats?.onControl((m) => {
+    if (isInvalidation(m)) service.forget(m);
   });
   const lag = eventLoopPressure(cfg.maxLagMs);
   const shedder = new LoadShedder<Priority>({ priorities: PRIORITIES, maxConcurrent: cfg.maxConcurrent, targetLatencyMs: cfg.targetLatencyMs, pressure: lag.pressure });
@@ -288,6 +295,7 @@ export async function startServer(config: Partial<Config> = {}, options: StartOp
       await new Promise<void>((ok) => http.close(() => ok()));
       if (mediaGc) clearInterval(mediaGc);
       await features.idle();
+      offControl?.();
       await nats?.close();
       await service.store.close();
     },

@@ -42,15 +42,28 @@ if (!db || !nats) {
         servers.push(await startServer(parseConfig({ ...env, CHORUS_DATA_DIR: join(dir, 'a') }), { log: () => undefined }));
         servers.push(await startServer(parseConfig({ ...env, CHORUS_DATA_DIR: join(dir, 'b') }), { log: () => undefined }));
         const [a, b] = servers as [RunningServer, RunningServer];
-        const call = async (server: RunningServer, method: string, path: string, token: string | undefined, body?: unknown): Promise<any> => {
+        const status = async (server: RunningServer, method: string, path: string, token: string | undefined, body?: unknown): Promise<{ status: number; text: string }> => {
           const res = await fetch(`${server.url}${path}`, {
             method,
             headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
             ...(body === undefined ? {} : { body: JSON.stringify(body) }),
           });
-          const text = await res.text();
-          expect(res.status, `${method} ${path}: ${text}`).toBeLessThan(300);
+          return { status: res.status, text: await res.text() };
+        };
+        const call = async (server: RunningServer, method: string, path: string, token: string | undefined, body?: unknown): Promise<any> => {
+          const { status: code, text } = await status(server, method, path, token, body);
+          expect(code, `${method} ${path}: ${text}`).toBeLessThan(300);
           return text ? JSON.parse(text) : undefined;
+        };
+        // Polls until `path` on `server` answers `want` (the other process's news travels over NATS).
+        const becomes = async (server: RunningServer, path: string, token: string, want: number): Promise<void> => {
+          const end = Date.now() + 3000;
+          for (;;) {
+            const { status: code } = await status(server, 'GET', path, token);
+            if (code === want) return;
+            if (Date.now() > end) throw new Error(`${path} still answers ${code}, not ${want}`);
+            await new Promise((r) => setTimeout(r, 20));
+          }
         };
         // Ada lives on A, Bob on B; both see the same data.
         const ada = await call(a, 'POST', '/auth/register', undefined, { username: 'ada', password: 'password123' });
@@ -87,6 +100,15 @@ if (!db || !nats) {
         // Each event arrives once, not echoed back through NATS.
         await new Promise((r) => setTimeout(r, 100));
         expect(frames.filter((f) => f.op === Op.Dispatch && f.t === 'MESSAGE_CREATE')).toHaveLength(1);
+
+        // B has Bob's membership cached now; a kick on A must hold on B at once, not after a restart.
+        await call(b, 'GET', `/channels/${channelId}/messages?limit=5`, bob.token);
+        await call(a, 'DELETE', `/guilds/${guild.id}/members/${bob.user.id}`, ada.token);
+        await becomes(b, `/channels/${channelId}/messages?limit=5`, bob.token, 404);
+        // A session revoked on A is refused on B, which had the token cached.
+        await call(b, 'GET', '/guilds', ada.token);
+        await call(a, 'POST', '/auth/logout', ada.token);
+        await becomes(b, '/guilds', ada.token, 401);
       } finally {
         for (const s of ws) s.terminate();
         for (const s of servers) await s.close();
