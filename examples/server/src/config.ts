@@ -110,6 +110,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const natsUrl = env['CHORUS_NATS_URL'] ?? DEFAULT_CONFIG.natsUrl;
   // Not echoed either: it may hold credentials.
   if (natsUrl !== '' && !/^(nats|tls):\/\/[^\s]+$/.test(natsUrl)) throw new ServiceError('validation', 'CHORUS_NATS_URL must be a nats:// or tls:// URL, or empty for in-process fan-out');
+  // Processes of a cluster mint message ids on their own: equal worker ids could mint the same id.
+  if (natsUrl !== '' && (env['CHORUS_WORKER'] ?? '') === '') throw new ServiceError('validation', 'with CHORUS_NATS_URL (several processes), set CHORUS_WORKER to an id from 0 to 1023 that no other process of the cluster uses');
   const natsPrefix = env['CHORUS_NATS_PREFIX'] || DEFAULT_CONFIG.natsPrefix;
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(natsPrefix)) throw new ServiceError('validation', `CHORUS_NATS_PREFIX must be 1 to 64 letters, digits, "_" or "-", got "${natsPrefix.slice(0, 20)}"`);
   return {

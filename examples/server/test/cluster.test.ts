@@ -39,8 +39,9 @@ if (!db || !nats) {
       const servers: RunningServer[] = [];
       const ws: WebSocket[] = [];
       try {
-        servers.push(await startServer(parseConfig({ ...env, CHORUS_DATA_DIR: join(dir, 'a') }), { log: () => undefined }));
-        servers.push(await startServer(parseConfig({ ...env, CHORUS_DATA_DIR: join(dir, 'b') }), { log: () => undefined }));
+        expect(() => parseConfig(env)).toThrow(/CHORUS_WORKER/); // a cluster needs distinct worker ids
+        servers.push(await startServer(parseConfig({ ...env, CHORUS_WORKER: '1', CHORUS_DATA_DIR: join(dir, 'a') }), { log: () => undefined }));
+        servers.push(await startServer(parseConfig({ ...env, CHORUS_WORKER: '2', CHORUS_DATA_DIR: join(dir, 'b') }), { log: () => undefined }));
         const [a, b] = servers as [RunningServer, RunningServer];
         const status = async (server: RunningServer, method: string, path: string, token: string | undefined, body?: unknown): Promise<{ status: number; text: string }> => {
           const res = await fetch(`${server.url}${path}`, {
