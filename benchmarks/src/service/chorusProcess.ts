@@ -12,6 +12,9 @@ const server = await startServer({
   argon2Iterations: 1,
   // The generator holds connections open between windows without heartbeating.
   heartbeatMs: 600_000,
+  // A cluster member when the suite says so: PostgreSQL + NATS, its own worker id.
+  ...(process.env['BENCH_DATABASE_URL'] ? { databaseUrl: process.env['BENCH_DATABASE_URL'], databaseSchema: process.env['BENCH_DATABASE_SCHEMA'] ?? 'public' } : {}),
+  ...(process.env['BENCH_NATS_URL'] ? { natsUrl: process.env['BENCH_NATS_URL'], natsPrefix: process.env['BENCH_NATS_PREFIX'] ?? 'chorus', worker: Number(process.env['BENCH_WORKER'] ?? 0) } : {}),
 });
 process.on('message', (m: unknown) => {
   if (m === 'memory') {

@@ -55,8 +55,12 @@ function expectStatus(r: { status: number; body: unknown }, what: string): unkno
   return r.body;
 }
 
-/** The example service: accounts and guilds made through REST, then one gateway connection per user. */
-export async function chorusTarget(base: string, gatewayUrl: string, pop: Population, prefix: string, beforeConnect: () => Promise<void> = async () => undefined): Promise<LoadTarget & { tokens: string[]; channels: string[]; agent: Agent }> {
+/**
+ * The example service: accounts and guilds made through REST, then one gateway connection per
+ * user. With several gateway URLs (servers of one cluster) user i connects to URL i mod n.
+ */
+export async function chorusTarget(base: string, gatewayUrl: string | readonly string[], pop: Population, prefix: string, beforeConnect: () => Promise<void> = async () => undefined): Promise<LoadTarget & { tokens: string[]; channels: string[]; agent: Agent }> {
+  const gateways = typeof gatewayUrl === 'string' ? [gatewayUrl] : gatewayUrl;
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
   const accounts = await pool(pop.users, 16, async (i) => {
     const r = expectStatus(await http(agent, base, 'POST', '/auth/register', undefined, { username: `${prefix}${i}`, password: 'bench-password' }), 'register') as { token: string; user: { id: string } };
@@ -91,7 +95,7 @@ export async function chorusTarget(base: string, gatewayUrl: string, pop: Popula
     },
   };
   await pool(pop.users, 64, async (i) => {
-    const ws = new WebSocket(gatewayUrl, { perMessageDeflate: false });
+    const ws = new WebSocket(gateways[i % gateways.length]!, { perMessageDeflate: false });
     sockets[i] = ws;
     await new Promise<void>((resolve, reject) => {
       ws.on('message', (data: Buffer) => {

@@ -18,10 +18,12 @@ import { bareTarget, chorusTarget, http, type LoadTarget } from '../service/clie
 import { runWindow } from '../service/load.js';
 import { seededRandom as rng } from '@chorus/breaker';
 import { population, type Population } from '../service/population.js';
+import { reachableNats } from '../../../examples/server/test/support/nats.js';
+import { connectTestPostgres } from '../../../examples/server/test/support/postgres.js';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
-function loadContender(impl: string, target: LoadTarget, server: ServerChild, pop: Population, rate: number, seconds: number, seed: number): Contender {
+function loadContender(impl: string, target: LoadTarget, server: Pick<ServerChild, 'cpuSeconds'>, pop: Population, rate: number, seconds: number, seed: number): Contender {
   const random = rng(seed);
   return {
     impl,
@@ -127,6 +129,45 @@ async function sustainedRate(target: LoadTarget, pop: Population, seed: number, 
   return { rate: lo, p99: loP99, windows };
 }
 
+/**
+ * The same traffic on two service processes sharing PostgreSQL and NATS (users alternate
+ * between their gateways), interleaved with the single SQLite process. Skipped with a note when
+ * either server is not reachable. PostgreSQL's and NATS's own CPU is not in the server figure.
+ */
+async function clusterCase(ctx: BenchContext, pop: Population, users: number, guildCount: number, seconds: number, single: LoadTarget, singleServer: ServerChild, wrapTexts: (t: LoadTarget) => LoadTarget): Promise<void> {
+  const db = await connectTestPostgres();
+  const nats = await reachableNats();
+  if (!db || !nats) {
+    ctx.log('note: PostgreSQL or NATS not reachable; the two-process case is left out');
+    await db?.dropAll();
+    return;
+  }
+  const schema = db.freshSchema();
+  const prefix = `bench${Date.now().toString(36)}`;
+  const dirs: string[] = [];
+  const member = (worker: number): Promise<ServerChild> =>
+    startChild(here('../service/chorusProcess.ts'), { BENCH_DATA_DIR: dirs[dirs.push(mkdtempSync(join(tmpdir(), 'chorus-bench-'))) - 1]!, BENCH_DATABASE_URL: db.url, BENCH_DATABASE_SCHEMA: schema, BENCH_NATS_URL: nats, BENCH_NATS_PREFIX: prefix, BENCH_WORKER: String(worker) });
+  const nodes: ServerChild[] = [];
+  try {
+    nodes.push(await member(1), await member(2));
+    ctx.log(`two-process cluster: setting up ${users} accounts on PostgreSQL`);
+    const cluster = wrapTexts(await chorusTarget(nodes[0]!.url, nodes.map((n) => n.gatewayUrl), pop, 'c'));
+    const both = { cpuSeconds: (): number => nodes[0]!.cpuSeconds() + nodes[1]!.cpuSeconds() };
+    const rate = 5000;
+    await ctx.compare({
+      case: `${users} connections, ${guildCount} guilds, ${rate} msg/s target: one process (SQLite) vs two (PostgreSQL + NATS)`,
+      runs: 5,
+      warmup: 1,
+      contenders: [loadContender('chorus example-server, 1 process (SQLite)', single, singleServer, pop, rate, seconds, 31), loadContender('chorus example-server, 2 processes (PostgreSQL + NATS)', cluster, both, pop, rate, seconds, 31)],
+    });
+    cluster.close();
+  } finally {
+    for (const n of nodes) n.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    await db.dropAll();
+  }
+}
+
 /** Real chat lines as message bodies when the chat-text data set is present. */
 function messageTexts(ctx: BenchContext): string[] | undefined {
   const dir = ctx.realData('chat-text');
@@ -168,17 +209,16 @@ export const suite: Suite = {
       ctx.record({ case: `${users} idle gateway connections`, impl: 'chorus example-server', metric: 'memory per idle connection (RSS)', unit: 'KB', median: (memConnected.rss - memAccounts.rss) / users / 1024 });
       ctx.record({ case: `${users} idle gateway connections`, impl: 'chorus example-server', metric: 'memory per idle connection (JS heap + buffers)', unit: 'KB', median: (memConnected.heapUsed + memConnected.arrayBuffers - memAccounts.heapUsed - memAccounts.arrayBuffers) / users / 1024 });
       ctx.record({ case: `${users} idle gateway connections`, impl: 'bare ws relay', metric: 'memory per idle connection (RSS, whole process)', unit: 'KB', median: bareMem0.rss / users / 1024 });
-      if (texts) {
-        // Content carries the send time first (for latency), then a real chat line.
-        const wrap = (t: LoadTarget): LoadTarget => {
-          let i = 0;
-          const send = t.send.bind(t);
-          t.send = (user, guild, content, onAck) => send(user, guild, `${content} ${texts[i++ % texts.length]!}`, onAck);
-          return t;
-        };
-        wrap(chorus);
-        wrap(bare);
-      }
+      // Content carries the send time first (for latency), then a real chat line.
+      const wrapTexts = (t: LoadTarget): LoadTarget => {
+        if (!texts) return t;
+        let i = 0;
+        const send = t.send.bind(t);
+        t.send = (user, guild, content, onAck) => send(user, guild, `${content} ${texts[i++ % texts.length]!}`, onAck);
+        return t;
+      };
+      wrapTexts(chorus);
+      wrapTexts(bare);
       for (const rate of rates) {
         ctx.log(`fan-out at ${rate} msg/s target`);
         await ctx.compare({
@@ -199,6 +239,7 @@ export const suite: Suite = {
           ctx.record({ case: c, impl, metric: 'delivery latency p99 at that rate', unit: 'ms', median: found.p99 });
         }
       }
+      if (!ctx.quick) await clusterCase(ctx, pop, users, guildCount, seconds, chorus, chorusServer, wrapTexts);
       ctx.log('history reads');
       const bareAgent = new Agent({ keepAlive: true, maxSockets: 32 });
       await ctx.compare({
