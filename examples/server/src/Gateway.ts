@@ -61,6 +61,8 @@ class Session {
   readonly subscriptions = new Map<string, () => void>();
   connection: Connection | undefined;
   detachedAt = 0;
+  /** Identify is still reading the state for Ready: the connection is not attached yet. */
+  attaching = false;
   /** Dispatches waiting for an asynchronous permission check. */
   pending = 0;
   /** Whether this session counts towards its user being online. */
@@ -200,7 +202,9 @@ export class Gateway {
       else if (!conn.session && now - conn.openedAt > this.identifyTimeoutMs) this.close(conn, CloseCode.NotAuthenticated, 'identify within the timeout');
     }
     for (const s of this.sessions.values()) {
-      if (!s.connection && now - s.detachedAt > this.resumeWindowMs) this.endSession(s);
+      // A session still being identified has no connection yet but is not detached: with an
+      // asynchronous store the sweep can run while identify awaits the Ready state.
+      if (!s.connection && !s.attaching && now - s.detachedAt > this.resumeWindowMs) this.endSession(s);
     }
   }
 
@@ -289,16 +293,24 @@ export class Gateway {
       return;
     }
     const session = new Session(newToken(), caller, new ReplayBuffer({ capacity: this.replayCapacity, maxAgeMs: this.resumeWindowMs + this.intervalMs * 2, now: this.now }));
+    session.attaching = true;
     this.sessions.set(session.id, session);
     conn.session = session;
     // Subscribe before reading the state, so that no change between the two is lost; changes
     // that arrive meanwhile wait in the replay buffer and follow Ready.
     this.subscribe(session, `user:${caller.userId}`);
-    const ready = await this.service.readyState(caller);
+    let ready: Awaited<ReturnType<Service['readyState']>>;
+    try {
+      ready = await this.service.readyState(caller);
+    } finally {
+      session.attaching = false;
+    }
     for (const g of ready.guilds) this.subscribe(session, `guild:${g.id}`);
     for (const c of ready.privateChannels) this.subscribe(session, `channel:${c.id}`);
-    if (conn.closed) {
+    // Closed meanwhile, or the session ended (revoked) while Ready was being read.
+    if (conn.closed || !this.sessions.has(session.id)) {
       this.endSession(session);
+      if (!conn.closed) this.close(conn, CloseCode.SessionRevoked, 'session ended during identify');
       return;
     }
     this.send(conn, { op: Op.Ready, d: { sessionId: session.id, user: ready.user as unknown as JsonValue, guilds: ready.guilds as unknown as JsonValue, presences: ready.presences as unknown as JsonValue } });

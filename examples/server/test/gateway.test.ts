@@ -241,6 +241,32 @@ describe('Gateway', () => {
     expect(sock.closedWith).toBe(CloseCode.SessionRevoked);
   });
 
+  it('keeps a session whose identify is still reading Ready when the sweep runs (asynchronous stores)', async () => {
+    // Found on PostgreSQL: the sweep ended sessions that had no connection yet because identify
+    // was awaiting the Ready state, and the client got Ready but never another dispatch.
+    const s = await makeScene();
+    const { gateway, connect } = setup(s);
+    const service = s.w.service as unknown as { readyState: (c: unknown) => Promise<unknown> };
+    const readyState = service.readyState.bind(service);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    service.readyState = async (c) => {
+      await gate;
+      return readyState(c);
+    };
+    const sock = connect();
+    sock.push({ op: Op.Identify, d: { token: s.member.token } });
+    await tick();
+    gateway.sweep(); // identify is parked in readyState: the session has no connection yet
+    release();
+    await tick();
+    expect(sock.frames.some((f) => f.op === Op.Ready)).toBe(true);
+    await s.w.service.sendMessage(s.owner.caller, s.general.id, { content: 'still here?' });
+    await tick();
+    expect(sock.dispatches().some((d) => d.t === 'MESSAGE_CREATE')).toBe(true);
+    expect(sock.closedWith).toBeUndefined();
+  });
+
   it('works end to end over a real WebSocket', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'chorus-gw-'));
     const server = await startServer({ port: 0, dataDir: dir, argon2MemoryKiB: 64, argon2Iterations: 1, ...NO_SHEDDING });
