@@ -7,6 +7,7 @@ import { PgFeatureStore } from './features/PgFeatureStore.js';
 import type { Override } from './permissions.js';
 import { changes, createPool, exec, one, rows, transaction, type PgRow, type Queryable } from './pgPool.js';
 import { SCHEMA_NAME, createTables } from './pgSchema.js';
+import { idOrNull, num, str, toChannel, toInvite, toOverride, toRecipient, toRole, toSession, toUser, type Row } from './rows.js';
 import type {
   Channel,
   Guild,
@@ -43,65 +44,8 @@ export interface PgStoreOptions {
   onError?: (e: Error) => void;
 }
 
-const str = (v: unknown): string => String(v);
-const num = (v: unknown): number => Number(v);
-const idOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const MAX_ID = '9223372036854775807';
 
-function toUser(r: PgRow): User {
-  return {
-    id: str(r['id']),
-    username: str(r['username']),
-    passwordHash: str(r['password_hash']),
-    nickname: str(r['nickname']),
-    about: str(r['about']),
-    presence: str(r['presence']) as User['presence'],
-    createdAt: num(r['created_at']),
-  };
-}
-function toSession(r: PgRow): Session {
-  return {
-    id: str(r['id']),
-    userId: str(r['user_id']),
-    tokenHash: str(r['token_hash']),
-    createdAt: num(r['created_at']),
-    lastSeenAt: num(r['last_seen_at']),
-    userAgent: str(r['user_agent']),
-  };
-}
-function toRole(r: PgRow): Role {
-  return { id: str(r['id']), guildId: str(r['guild_id']), name: str(r['name']), permissions: num(r['permissions']), position: num(r['position']) };
-}
-function toInvite(r: PgRow): Invite {
-  return {
-    code: str(r['code']),
-    guildId: str(r['guild_id']),
-    inviterId: str(r['inviter_id']),
-    maxUses: num(r['max_uses']),
-    uses: num(r['uses']),
-    expiresAt: num(r['expires_at']),
-    createdAt: num(r['created_at']),
-  };
-}
-function toChannel(r: PgRow): Channel {
-  return {
-    id: str(r['id']),
-    kind: str(r['kind']) as Channel['kind'],
-    guildId: idOrNull(r['guild_id']),
-    parentId: idOrNull(r['parent_id']),
-    name: str(r['name']),
-    topic: str(r['topic']),
-    position: num(r['position']),
-    ownerId: idOrNull(r['owner_id']),
-    createdAt: num(r['created_at']),
-  };
-}
-function toOverride(r: PgRow): Override {
-  return { targetType: str(r['target_type']) as Override['targetType'], targetId: str(r['target_id']), allow: num(r['allow']), deny: num(r['deny']) };
-}
-function toRecipient(r: PgRow): Recipient {
-  return { channelId: str(r['channel_id']), userId: str(r['user_id']), role: str(r['role']) as Recipient['role'] };
-}
 
 /**
  * `SET a = $2, b = $3` for the fields of a patch that are present (undefined means "keep").
@@ -271,7 +215,7 @@ export class PgStore implements Store {
       [c.id, c.kind, c.guildId, c.parentId, c.name, c.topic, c.position, c.ownerId, c.createdAt, dmKey],
     );
   }
-  private async guildRow(db: Queryable, r: PgRow): Promise<Guild> {
+  private async guildRow(db: Queryable, r: Row): Promise<Guild> {
     const topics = (await rows(db, 'SELECT topic FROM guild_topics WHERE guild_id = $1 ORDER BY topic', [r['id']])).map((t) => str(t['topic']));
     return { id: str(r['id']), name: str(r['name']), description: str(r['description']), ownerId: str(r['owner_id']), topics, createdAt: num(r['created_at']) };
   }
@@ -318,7 +262,7 @@ export class PgStore implements Store {
 
   private static readonly MEMBER_COLUMNS =
     "m.guild_id, m.user_id, m.joined_at, coalesce((SELECT array_agg(r.role_id::text ORDER BY r.role_id) FROM member_roles r WHERE r.guild_id = m.guild_id AND r.user_id = m.user_id), '{}') AS roles";
-  private static memberRow(r: PgRow): Member {
+  private static memberRow(r: Row): Member {
     return { guildId: str(r['guild_id']), userId: str(r['user_id']), roles: (r['roles'] as unknown[]).map(str), joinedAt: num(r['joined_at']) };
   }
   async getMember(guildId: string, userId: string): Promise<Member | undefined> {

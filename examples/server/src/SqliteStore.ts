@@ -4,6 +4,7 @@ import type { FeatureStore } from './features/FeatureStore.js';
 import { SqliteFeatureStore } from './features/SqliteFeatureStore.js';
 import type { Override } from './permissions.js';
 import { RecentMessages } from './RecentMessages.js';
+import { idOrNull, num, str, toChannel, toInvite, toOverride, toRecipient, toRole, toSession, toUser, type Row } from './rows.js';
 import type {
   Channel,
   Guild,
@@ -79,70 +80,12 @@ CREATE TABLE IF NOT EXISTS reactions (message_id INTEGER NOT NULL REFERENCES mes
   user_id INTEGER NOT NULL, PRIMARY KEY (message_id, emoji, user_id)) WITHOUT ROWID;
 `;
 
-type Row = Record<string, unknown>;
 
 // Messages are read often: ids come back as text and the rest as plain numbers, which costs far
 // less than a BigInt per column (the statements that use this turn safe integers off).
 const MESSAGE_COLUMNS =
   'CAST(id AS TEXT) AS id, CAST(channel_id AS TEXT) AS channel_id, CAST(author_id AS TEXT) AS author_id, content, CAST(reply_to AS TEXT) AS reply_to, mentions, edited_at, reacted';
-const str = (v: unknown): string => String(v);
-const num = (v: unknown): number => Number(v);
-const idOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
-function toUser(r: Row): User {
-  return {
-    id: str(r['id']),
-    username: str(r['username']),
-    passwordHash: str(r['password_hash']),
-    nickname: str(r['nickname']),
-    about: str(r['about']),
-    presence: str(r['presence']) as User['presence'],
-    createdAt: num(r['created_at']),
-  };
-}
-function toSession(r: Row): Session {
-  return {
-    id: str(r['id']),
-    userId: str(r['user_id']),
-    tokenHash: str(r['token_hash']),
-    createdAt: num(r['created_at']),
-    lastSeenAt: num(r['last_seen_at']),
-    userAgent: str(r['user_agent']),
-  };
-}
-function toRole(r: Row): Role {
-  return { id: str(r['id']), guildId: str(r['guild_id']), name: str(r['name']), permissions: num(r['permissions']), position: num(r['position']) };
-}
-function toInvite(r: Row): Invite {
-  return {
-    code: str(r['code']),
-    guildId: str(r['guild_id']),
-    inviterId: str(r['inviter_id']),
-    maxUses: num(r['max_uses']),
-    uses: num(r['uses']),
-    expiresAt: num(r['expires_at']),
-    createdAt: num(r['created_at']),
-  };
-}
-function toChannel(r: Row): Channel {
-  return {
-    id: str(r['id']),
-    kind: str(r['kind']) as Channel['kind'],
-    guildId: idOrNull(r['guild_id']),
-    parentId: idOrNull(r['parent_id']),
-    name: str(r['name']),
-    topic: str(r['topic']),
-    position: num(r['position']),
-    ownerId: idOrNull(r['owner_id']),
-    createdAt: num(r['created_at']),
-  };
-}
-function toOverride(r: Row): Override {
-  return { targetType: str(r['target_type']) as Override['targetType'], targetId: str(r['target_id']), allow: num(r['allow']), deny: num(r['deny']) };
-}
-function toRecipient(r: Row): Recipient {
-  return { channelId: str(r['channel_id']), userId: str(r['user_id']), role: str(r['role']) as Recipient['role'] };
-}
 
 interface PendingMessage {
   message: Omit<Message, 'reactions' | 'editedAt'>;

@@ -2,6 +2,7 @@
 import type pg from 'pg';
 import { changes, exec, one, rows, transaction, type PgRow } from '../pgPool.js';
 import type { AttachmentRef, FeatureStore, FriendRequest, Friendship, MediaRecord, Notification, NotificationKind, UnreadCount } from './FeatureStore.js';
+import { toMedia, toRef } from '../rows.js';
 
 // Tables are created by PgStore.open (pgSchema.ts), in the same schema as the chat core's, so
 // the joins with messages and members are plain SQL.
@@ -15,12 +16,6 @@ const MAX_ID = '9223372036854775807';
 const MEDIA_COLUMNS = 'id, owner_id, content_type, filename, size, digest, manifest, created_at';
 const NOTIFICATION_COLUMNS = 'id, user_id, kind, actor_id, guild_id, channel_id, message_id, code, created_at, read';
 
-function toMedia(r: PgRow): MediaRecord {
-  return { id: s(r['id']), ownerId: s(r['owner_id']), contentType: s(r['content_type']), filename: s(r['filename']), size: n(r['size']), digest: s(r['digest']), manifest: s(r['manifest']), createdAt: n(r['created_at']) };
-}
-function toRef(r: PgRow): AttachmentRef {
-  return { mediaId: s(r['media_id']), channelId: s(r['channel_id']), messageId: s(r['message_id']) };
-}
 function toNotification(r: PgRow): Notification {
   return {
     id: s(r['id']),

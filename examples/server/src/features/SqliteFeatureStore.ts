@@ -1,6 +1,7 @@
 // Node-only: the SQLite side of the FeatureStore contract, on the SqliteStore's own connection.
 import type Database from 'better-sqlite3';
 import type { AttachmentRef, FeatureStore, FriendRequest, Friendship, MediaRecord, Notification, NotificationKind, UnreadCount } from './FeatureStore.js';
+import { toMedia, toRef } from '../rows.js';
 
 // Tables of their own (no change to the chat core's tables). Attachment rows are written before
 // their message, so they carry no foreign key: rows whose message never arrived or was deleted
@@ -40,12 +41,6 @@ const MEDIA_COLUMNS = 'CAST(id AS TEXT) AS id, CAST(owner_id AS TEXT) AS owner_i
 const NOTIFICATION_COLUMNS =
   'CAST(id AS TEXT) AS id, CAST(user_id AS TEXT) AS user_id, kind, CAST(actor_id AS TEXT) AS actor_id, CAST(guild_id AS TEXT) AS guild_id, CAST(channel_id AS TEXT) AS channel_id, CAST(message_id AS TEXT) AS message_id, code, created_at, read';
 
-function toMedia(r: Row): MediaRecord {
-  return { id: s(r['id']), ownerId: s(r['owner_id']), contentType: s(r['content_type']), filename: s(r['filename']), size: n(r['size']), digest: s(r['digest']), manifest: s(r['manifest']), createdAt: n(r['created_at']) };
-}
-function toRef(r: Row): AttachmentRef {
-  return { mediaId: s(r['media_id']), channelId: s(r['channel_id']), messageId: s(r['message_id']) };
-}
 function toNotification(r: Row): Notification {
   return {
     id: s(r['id']),
