@@ -1,6 +1,6 @@
 // Rows of the SQL stores (SQLite and PostgreSQL) as domain objects: both read the same column
 // names, with ids as decimal strings, so one set of mappers serves both.
-import type { AttachmentRef, MediaRecord } from './features/FeatureStore.js';
+import type { AttachmentRef, MediaRecord, Notification, NotificationKind } from './features/FeatureStore.js';
 import type { Override } from './permissions.js';
 import type { Channel, Invite, Recipient, Role, Session, User } from './Store.js';
 
@@ -90,4 +90,20 @@ export function toMedia(r: Row): MediaRecord {
 /** @returns the row as its domain object */
 export function toRef(r: Row): AttachmentRef {
   return { mediaId: str(r['media_id']), channelId: str(r['channel_id']), messageId: str(r['message_id']) };
+}
+
+/** @returns the row as its domain object (`read` is 0/1 in SQLite and a boolean in PostgreSQL; `Number` reads both) */
+export function toNotification(r: Row): Notification {
+  return {
+    id: str(r['id']),
+    userId: str(r['user_id']),
+    kind: str(r['kind']) as NotificationKind,
+    actorId: str(r['actor_id']),
+    guildId: idOrNull(r['guild_id']),
+    channelId: idOrNull(r['channel_id']),
+    messageId: idOrNull(r['message_id']),
+    code: idOrNull(r['code']),
+    createdAt: num(r['created_at']),
+    read: num(r['read']) === 1,
+  };
 }

@@ -1,14 +1,13 @@
 // Node-only: the PostgreSQL side of the FeatureStore contract, on the PgStore's own pool.
 import type pg from 'pg';
 import { changes, exec, one, rows, transaction, type PgRow } from '../pgPool.js';
-import type { AttachmentRef, FeatureStore, FriendRequest, Friendship, MediaRecord, Notification, NotificationKind, UnreadCount } from './FeatureStore.js';
-import { toMedia, toRef } from '../rows.js';
+import type { AttachmentRef, FeatureStore, FriendRequest, Friendship, MediaRecord, Notification, UnreadCount } from './FeatureStore.js';
+import { idOrNull, toMedia, toNotification, toRef } from '../rows.js';
 
 // Tables are created by PgStore.open (pgSchema.ts), in the same schema as the chat core's, so
 // the joins with messages and members are plain SQL.
 const s = (v: unknown): string => String(v);
 const n = (v: unknown): number => Number(v);
-const idOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 /** The two ids of a friendship in stored order (smaller first, compared as numbers). */
 const pair = (a: string, b: string): [string, string] => (BigInt(a) < BigInt(b) ? [a, b] : [b, a]);
 const MAX_ID = '9223372036854775807';
@@ -16,20 +15,6 @@ const MAX_ID = '9223372036854775807';
 const MEDIA_COLUMNS = 'id, owner_id, content_type, filename, size, digest, manifest, created_at';
 const NOTIFICATION_COLUMNS = 'id, user_id, kind, actor_id, guild_id, channel_id, message_id, code, created_at, read';
 
-function toNotification(r: PgRow): Notification {
-  return {
-    id: s(r['id']),
-    userId: s(r['user_id']),
-    kind: s(r['kind']) as NotificationKind,
-    actorId: s(r['actor_id']),
-    guildId: idOrNull(r['guild_id']),
-    channelId: idOrNull(r['channel_id']),
-    messageId: idOrNull(r['message_id']),
-    code: idOrNull(r['code']),
-    createdAt: n(r['created_at']),
-    read: r['read'] === true,
-  };
-}
 /** Parses an `a:b` paging cursor (checked here: it goes into SQL as two ids). */
 function cursor(after: string | undefined): [string, string] {
   if (after === undefined) return ['-1', '-1'];

@@ -1,7 +1,7 @@
 // Node-only: the SQLite side of the FeatureStore contract, on the SqliteStore's own connection.
 import type Database from 'better-sqlite3';
-import type { AttachmentRef, FeatureStore, FriendRequest, Friendship, MediaRecord, Notification, NotificationKind, UnreadCount } from './FeatureStore.js';
-import { toMedia, toRef } from '../rows.js';
+import type { AttachmentRef, FeatureStore, FriendRequest, Friendship, MediaRecord, Notification, UnreadCount } from './FeatureStore.js';
+import { idOrNull, toMedia, toNotification, toRef } from '../rows.js';
 
 // Tables of their own (no change to the chat core's tables). Attachment rows are written before
 // their message, so they carry no foreign key: rows whose message never arrived or was deleted
@@ -33,7 +33,6 @@ CREATE TABLE IF NOT EXISTS read_states (user_id INTEGER NOT NULL, channel_id INT
 type Row = Record<string, unknown>;
 const s = (v: unknown): string => String(v);
 const n = (v: unknown): number => Number(v);
-const idOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const big = (id: string): bigint => BigInt(id);
 const pair = (a: string, b: string): [bigint, bigint] => (BigInt(a) < BigInt(b) ? [BigInt(a), BigInt(b)] : [BigInt(b), BigInt(a)]);
 
@@ -41,20 +40,6 @@ const MEDIA_COLUMNS = 'CAST(id AS TEXT) AS id, CAST(owner_id AS TEXT) AS owner_i
 const NOTIFICATION_COLUMNS =
   'CAST(id AS TEXT) AS id, CAST(user_id AS TEXT) AS user_id, kind, CAST(actor_id AS TEXT) AS actor_id, CAST(guild_id AS TEXT) AS guild_id, CAST(channel_id AS TEXT) AS channel_id, CAST(message_id AS TEXT) AS message_id, code, created_at, read';
 
-function toNotification(r: Row): Notification {
-  return {
-    id: s(r['id']),
-    userId: s(r['user_id']),
-    kind: s(r['kind']) as NotificationKind,
-    actorId: s(r['actor_id']),
-    guildId: idOrNull(r['guild_id']),
-    channelId: idOrNull(r['channel_id']),
-    messageId: idOrNull(r['message_id']),
-    code: idOrNull(r['code']),
-    createdAt: n(r['created_at']),
-    read: n(r['read']) === 1,
-  };
-}
 
 /**
  * The {@link FeatureStore} on the SQLite database of a `SqliteStore` (same connection, so the
