@@ -1,6 +1,7 @@
 import type { Chunk, Chunker } from './Chunker.js';
 import { cutBounds } from './fastcdcBounds.js';
 import { GearCore } from './GearCore.js';
+import { gearCuts, type GearCutState } from './gearCuts.js';
 import { requireBytes, requireOpen } from './inputGuard.js';
 import { masksFor } from './masks.js';
 import type { ResolvedChunkerOptions } from './options.js';
@@ -11,7 +12,8 @@ const SLICE = 1 << 20;
 
 /**
  * FastCDC (2016 or 2020) over a WebAssembly window of `maxSize + max(maxSize, 1 MiB)` bytes:
- * input is copied in slice by slice, cut, and the unfinished chunk moved to the front.
+ * input is copied in slice by slice, cut ({@link gearCuts}), and the unfinished chunk moved to
+ * the front.
  *
  * While more input may come, a position is judged only if at least one byte follows it, and the
  * search resumes where the previous push stopped (with its hash), so pushes cost the same as one
@@ -19,13 +21,13 @@ const SLICE = 1 << 20;
  */
 export class GearChunker implements Chunker {
   readonly options: ResolvedChunkerOptions;
-  private readonly core: GearCore;
+  /** The WebAssembly core (its module, tables and masks also serve the digest worker). */
+  readonly core: GearCore;
   private readonly capacity: number;
   private base = 0; // absolute offset of window[0]
   private fill = 0; // bytes in the window
-  private chunkAt = 0; // window position where the current chunk starts
-  private resumeAt = 0; // window position up to which the current chunk was judged (0: not yet)
-  private resumeHash = 0n;
+  private readonly state: GearCutState = { chunkAt: 0, resumeAt: 0, resumeLo: 0, resumeHi: 0 };
+  private readonly ends: number[] = [];
   private finished = false;
 
   /** @param options - resolved options with a FastCDC algorithm */
@@ -35,6 +37,19 @@ export class GearChunker implements Chunker {
     this.core = new GearCore(this.capacity, options.seed);
     const masks = masksFor(options.avgSize, options.normalization);
     this.core.setMasks(masks.small, masks.large);
+  }
+
+  /**
+   * Starts over as a fresh chunker whose input begins at absolute offset `base` (chunk offsets
+   * count from there): reuses the WebAssembly core, which is costly to set up.
+   * @param base - the absolute offset of the next byte pushed
+   */
+  reset(base: number): void {
+    this.base = base;
+    this.fill = 0;
+    this.state.chunkAt = 0;
+    this.state.resumeAt = 0;
+    this.finished = false;
   }
 
   push(bytes: Uint8Array): Chunk[] {
@@ -62,42 +77,22 @@ export class GearChunker implements Chunker {
   }
 
   private compact(): void {
-    this.core.window.copyWithin(0, this.chunkAt, this.fill);
-    this.base += this.chunkAt;
-    this.fill -= this.chunkAt;
-    if (this.resumeAt > 0) this.resumeAt -= this.chunkAt;
-    this.chunkAt = 0;
+    const { chunkAt } = this.state;
+    this.core.window.copyWithin(0, chunkAt, this.fill);
+    this.base += chunkAt;
+    this.fill -= chunkAt;
+    if (this.state.resumeAt > 0) this.state.resumeAt -= chunkAt;
+    this.state.chunkAt = 0;
   }
 
   private cut(out: Chunk[], final: boolean): void {
-    const { maxSize } = this.options;
-    for (;;) {
-      const avail = this.fill - this.chunkAt;
-      if (avail === 0) return;
-      const decided = final || avail >= maxSize;
-      const b = cutBounds(this.options, decided ? avail : Infinity);
-      let length: number;
-      if (b.whole) length = b.fallback;
-      else {
-        // Not decided: judge only positions with a byte after them (see the class comment).
-        const limit = decided ? Infinity : avail - 1;
-        const from = this.resumeAt > 0 ? this.resumeAt - this.chunkAt : b.start;
-        const smallEnd = Math.min(b.smallEnd, limit);
-        const largeEnd = Math.min(b.largeEnd, limit);
-        if (from >= largeEnd && !decided) return;
-        const at = this.chunkAt;
-        const p = this.core.scan(at + from, at + smallEnd, at + largeEnd, this.resumeAt > 0 ? this.resumeHash : 0n);
-        if (p >= 0) length = p - at;
-        else if (decided) length = b.fallback;
-        else {
-          this.resumeAt = at + Math.max(from, largeEnd);
-          this.resumeHash = this.core.lastHash();
-          return;
-        }
-      }
-      out.push({ offset: this.base + this.chunkAt, length });
-      this.chunkAt += length;
-      this.resumeAt = 0;
+    const { ends } = this;
+    let at = this.state.chunkAt;
+    gearCuts(this.core.exports, cutBounds, this.options, GearCore.DATA_AT, this.fill, final, this.state, ends);
+    for (const end of ends) {
+      out.push({ offset: this.base + at, length: end - at });
+      at = end;
     }
+    ends.length = 0;
   }
 }

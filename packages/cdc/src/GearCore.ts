@@ -1,3 +1,4 @@
+import type { GearScan } from './gearCuts.js';
 import { gearTable } from './gear.js';
 import { OP, functionBody, name, section, sleb, uleb, vec } from './wasmAssembler.js';
 
@@ -128,15 +129,22 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...funcs, ...memory, ...globals, ...exports, ...code]);
 }
 
-interface CoreExports {
+interface CoreExports extends GearScan {
   memory: WebAssembly.Memory;
-  scan(p: number, sEnd: number, lEnd: number, hLo: number, hHi: number): number;
   setMasks(sLo: number, sHi: number, lLo: number, lHi: number): void;
-  hashLo(): number;
-  hashHi(): number;
 }
 
 let compiled: WebAssembly.Module | undefined;
+
+/**
+ * The compiled gear core (compiled once per thread, on first need); it can be posted to a
+ * worker, which then instantiates the same code.
+ * @returns the module
+ */
+export function gearModule(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(moduleBytes());
+  return compiled;
+}
 
 const U64 = (1n << 64n) - 1n;
 
@@ -145,27 +153,36 @@ const U64 = (1n << 64n) - 1n;
  * hundred bytes, under every browser's limit for synchronous compilation.
  */
 export class GearCore {
-  private readonly core: CoreExports;
+  /** Memory offset of the data window; the gear tables fill the bytes before it. */
+  static readonly DATA_AT: number = DATA_AT;
+  /** The module's exports, for {@link gearCuts} (addresses are memory offsets, data at {@link GearCore.DATA_AT}). */
+  readonly exports: CoreExports;
   /** The data window; valid until the next {@link GearCore} allocation grows memory (never: fixed). */
   readonly window: Uint8Array;
+  /** The masks last set, as the module's `setMasks` takes them. */
+  masks: readonly [number, number, number, number] = [0, 0, 0, 0];
 
   /**
    * @param capacity - bytes of data window
    * @param seed - XOR-ed into every gear entry (FastCDC 2020 seeded variant)
    */
   constructor(capacity: number, seed: number) {
-    compiled ??= new WebAssembly.Module(moduleBytes());
-    const instance = new WebAssembly.Instance(compiled, {});
-    this.core = instance.exports as unknown as CoreExports;
+    const instance = new WebAssembly.Instance(gearModule(), {});
+    this.exports = instance.exports as unknown as CoreExports;
     const pages = Math.ceil((DATA_AT + capacity) / PAGE);
-    if (pages > 1) this.core.memory.grow(pages - 1);
-    const view = new DataView(this.core.memory.buffer);
+    if (pages > 1) this.exports.memory.grow(pages - 1);
+    const view = new DataView(this.exports.memory.buffer);
     const s = BigInt(seed);
     gearTable().forEach((g, i) => {
       view.setBigUint64(GEAR_AT + 8 * i, (g ^ s) & U64, true);
       view.setBigUint64(GEAR_LS_AT + 8 * i, ((g ^ s) << 1n) & U64, true);
     });
-    this.window = new Uint8Array(this.core.memory.buffer, DATA_AT, capacity);
+    this.window = new Uint8Array(this.exports.memory.buffer, DATA_AT, capacity);
+  }
+
+  /** @returns a copy of the gear tables (the memory before the data window), for a worker's core */
+  tables(): Uint8Array {
+    return new Uint8Array(this.exports.memory.buffer, 0, DATA_AT).slice();
   }
 
   /**
@@ -174,26 +191,7 @@ export class GearCore {
    * @param large - mask used from the average size on
    */
   setMasks(small: bigint, large: bigint): void {
-    this.core.setMasks(Number(small & 0xffffffffn), Number(small >> 32n), Number(large & 0xffffffffn), Number(large >> 32n));
-  }
-
-  /**
-   * Rolls the gear hash from `start` (starting from `hash`) and returns the first window
-   * position whose hash passes the small mask before `sEnd` or the large mask before `lEnd`,
-   * or -1. Either way {@link lastHash} is the hash at the last position rolled.
-   * @param start - first position hashed (window-relative)
-   * @param sEnd - end of the small-mask phase
-   * @param lEnd - end of the large-mask phase
-   * @param hash - the hash before `start` (0 at a chunk's first hashed byte)
-   * @returns the position, or -1 when none passes
-   */
-  scan(start: number, sEnd: number, lEnd: number, hash: bigint): number {
-    const r = this.core.scan(DATA_AT + start, DATA_AT + sEnd, DATA_AT + lEnd, Number(hash & 0xffffffffn), Number(hash >> 32n));
-    return r < 0 ? -1 : r - DATA_AT;
-  }
-
-  /** @returns the 64-bit gear hash where the last {@link scan} stopped */
-  lastHash(): bigint {
-    return (BigInt(this.core.hashHi() >>> 0) << 32n) | BigInt(this.core.hashLo() >>> 0);
+    this.masks = [Number(small & 0xffffffffn), Number(small >> 32n), Number(large & 0xffffffffn), Number(large >> 32n)];
+    this.exports.setMasks(...this.masks);
   }
 }

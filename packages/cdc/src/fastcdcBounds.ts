@@ -1,4 +1,4 @@
-import type { ResolvedChunkerOptions } from './options.js';
+import type { GearCutOptions } from './gearCuts.js';
 
 /** Where one FastCDC cut search looks, relative to the chunk start. */
 export interface CutBounds {
@@ -20,6 +20,8 @@ export interface CutBounds {
  * walks whole byte pairs from `min & ~1`, as the reference does, so odd sizes round down to
  * an even position there.
  *
+ * Self-contained (no free identifiers): the digest worker evaluates its source text.
+ *
  * @param o - resolved options (a FastCDC algorithm)
  * @param available - bytes from the chunk start to the end of the input, or Infinity
  * @returns the bounds
@@ -28,7 +30,7 @@ export interface CutBounds {
  * cutBounds(resolveChunkerOptions({ avgSize: 8192 }), Infinity); // start 2048, smallEnd 8192, largeEnd 32768
  * ```
  */
-export function cutBounds(o: ResolvedChunkerOptions, available: number): CutBounds {
+export function cutBounds(o: GearCutOptions, available: number): CutBounds {
   if (available <= o.minSize) return { whole: true, start: 0, smallEnd: 0, largeEnd: 0, fallback: available };
   let remaining = available;
   let center = o.avgSize;
