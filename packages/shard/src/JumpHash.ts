@@ -1,5 +1,5 @@
 import { ShardError, shown } from './errors.js';
-import { fmix64Into, jumpKeyInto } from './jumpKey.js';
+import { fmix64, fmixLow, jumpKeyInto } from './jumpKey.js';
 import type { Key } from './key.js';
 import { NodeSet, checkCount, checkOptions, emptyError } from './NodeSet.js';
 import type { NodeSpec, Placement } from './Placement.js';
@@ -98,6 +98,8 @@ export interface JumpHashOptions {
 export class JumpHash extends PlacementBase implements Placement {
   /** Always `'jump'`. */
   readonly scheme: 'jump' = 'jump';
+  // The node ids (this.set.ids), one indirection closer to the lookup.
+  private readonly ids: readonly string[];
 
   /**
    * @param nodes - node ids in bucket order (or `{ node }` objects with weight 1)
@@ -108,6 +110,7 @@ export class JumpHash extends PlacementBase implements Placement {
     checkOptions(options);
     super(NodeSet.parse(nodes, false, 'given'), options.seed ?? 0);
     if (this.set.ids.length > 0x7fffffff) throw new ShardError('BAD_OPTION', 'jump hash supports at most 2^31 - 1 buckets');
+    this.ids = this.set.ids;
   }
 
   /**
@@ -116,10 +119,8 @@ export class JumpHash extends PlacementBase implements Placement {
    * @throws ShardError `EMPTY`, `BAD_KEY`
    */
   bucketOf(key: Key): number {
-    // Integer keys skip the generic dispatch: they are the common case for numbered shards.
-    if (typeof key === 'number' && Number.isSafeInteger(key)) fmix64Into(Math.floor(key / 0x100000000) ^ this.seedHi, (key | 0) ^ this.seedLo, this.out);
-    else jumpKeyInto(key, this.seedHi, this.seedLo, this.out);
-    const n = this.set.ids.length;
+    jumpKeyInto(key, this.seedHi, this.seedLo, this.out);
+    const n = this.ids.length;
     if (n === 0) throw emptyError();
     return jumpBucket(this.out.hi, this.out.lo, n);
   }
@@ -130,7 +131,15 @@ export class JumpHash extends PlacementBase implements Placement {
    * @throws ShardError `EMPTY`, `BAD_KEY`
    */
   lookup(key: Key): string {
-    return this.set.ids[this.bucketOf(key)]!;
+    const ids = this.ids;
+    // Integer keys, the common case for numbered shards, skip the generic dispatch and keep the
+    // jump key's halves in locals (fmix64 is jumpKeyInto's integer rule, without the object).
+    if (typeof key === 'number' && Number.isSafeInteger(key)) {
+      const hi = fmix64(Math.floor(key / 0x100000000) ^ this.seedHi, (key | 0) ^ this.seedLo);
+      if (ids.length === 0) throw emptyError();
+      return ids[jumpBucket(hi, fmixLow[0]!, ids.length)]!;
+    }
+    return ids[this.bucketOf(key)]!;
   }
 
   /**

@@ -13,13 +13,24 @@ const C1H = 0xff51afd7 | 0, C1L = 0xed558ccd | 0, C1L0 = 0x8ccd, C1L1 = 0xed55;
 const C2H = 0xc4ceb9fe | 0, C2L = 0x1a85ec53 | 0, C2L0 = 0xec53, C2L1 = 0x1a85;
 
 /**
- * MurmurHash3's fmix64 of the 64-bit word (vh, vl), into `out` as unsigned halves:
- * k ^= k >> 33; k *= C1; k ^= k >> 33; k *= C2; k ^= k >> 33. Each 64-bit product's low half is
+ * The low half of the last {@link fmix64} result, as an int32. A typed array, not a module
+ * variable or an object field: V8 boxes numbers outside the small-integer range stored in those,
+ * and an unsigned half is above 2^31 half of the time.
+ *
+ * @internal
+ */
+export const fmixLow: Int32Array = new Int32Array(1);
+
+/**
+ * MurmurHash3's fmix64 of the 64-bit word (vh, vl): k ^= k >> 33; k *= C1; k ^= k >> 33;
+ * k *= C2; k ^= k >> 33. Returns the high half as an int32 and leaves the low half in
+ * {@link fmixLow}, so that an integer lookup keeps both halves in registers (a call that returns
+ * the pair through an object costs a boxed double per half). Each 64-bit product's low half is
  * Math.imul; its carry comes from 16-bit limbs, as in xxHash64.ts.
  *
  * @internal
  */
-export function fmix64Into(vh: number, vl: number, out: Hash64): void {
+export function fmix64(vh: number, vl: number): number {
   let h = vh | 0, l = vl | 0;
   let a0: number, a1: number, t: number, m1: number, m2: number;
   l ^= h >>> 1;
@@ -28,9 +39,14 @@ export function fmix64Into(vh: number, vl: number, out: Hash64): void {
   l ^= h >>> 1;
   a0 = l & 0xffff; a1 = l >>> 16; t = Math.imul(a0, C2L0); m1 = (Math.imul(a1, C2L0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, C2L1) + (m1 & 0xffff)) | 0;
   t = (Math.imul(a1, C2L1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, C2L) + Math.imul(l, C2H)) | 0; l = Math.imul(l, C2L); h = t;
-  l ^= h >>> 1;
-  out.hi = h >>> 0;
-  out.lo = l >>> 0;
+  fmixLow[0] = l ^ (h >>> 1);
+  return h;
+}
+
+/** {@link fmix64} of (vh, vl) into `out` as unsigned halves. */
+function fmix64Into(vh: number, vl: number, out: Hash64): void {
+  out.hi = fmix64(vh, vl) >>> 0;
+  out.lo = fmixLow[0]! >>> 0;
 }
 
 function word8Into(b: Uint8Array, sh: number, sl: number, out: Hash64): void {

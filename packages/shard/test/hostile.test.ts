@@ -18,6 +18,8 @@ describe.each(makers)('%s refuses bad input with ShardError', (_name, make) => {
     const p = make([]);
     expect(p.size).toBe(0);
     expect(() => p.lookup('k')).toThrow(code('EMPTY'));
+    // Integer keys take their own path in some lookups; it must say EMPTY too.
+    expect(() => p.lookup(42)).toThrow(code('EMPTY'));
     expect(p.lookupN('k', 0)).toEqual([]);
     expect(() => p.lookupN('k', 1)).toThrow(code('BAD_COUNT'));
     expect(p.withNode('a').lookup('k')).toBe('a');
