@@ -1,4 +1,6 @@
 import type { DigestAlgorithm } from './digest.js';
+import { cutBounds } from './fastcdcBounds.js';
+import { gearCuts, type GearCutOptions } from './gearCuts.js';
 
 // A worker thread that computes SHA-256 / BLAKE3 digests of chunks while the calling thread
 // goes on chunking, so that chunk + digest takes about max(chunk, digest) time rather than
@@ -27,7 +29,9 @@ interface WorkerThreads {
 // thread resolved (so the same copy of hash-wasm), when it could. It counts finished groups and
 // says which digests it has ready in shared memory, which the calling thread reads without
 // waiting for a message: messages need a turn of its event loop, and a stream read from memory
-// may never give one.
+// may never give one. Given a region instead of chunk ends, it first chunks the region itself
+// with the FastCDC cut loop of this package (the source text of gearCuts and cutBounds, and the
+// gear core's WebAssembly module, sent with the first region), so that both threads chunk.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
 const crypto = process.getBuiltinModule('node:crypto');
@@ -49,9 +53,39 @@ loading.then(() => {
   Atomics.store(state, 1, hex.blake3 ? 3 : 1);
   parentPort.postMessage({ ready: true });
 });
-parentPort.on('message', ({ id, algorithm, buffer, ends }) => {
+const gearCuts = (${gearCuts.toString()});
+const cutBounds = (${cutBounds.toString()});
+let gearModule;
+let gearTables;
+let gear;
+const regionEnds = (bytes, c) => {
+  if (c.module) {
+    gearModule = c.module;
+    gear = undefined;
+  }
+  gear ??= new WebAssembly.Instance(gearModule, {}).exports;
+  if (c.tables) gearTables = c.tables;
+  const dataAt = gearTables.length;
+  const have = gear.memory.buffer.byteLength;
+  if (have < dataAt + bytes.length) gear.memory.grow(Math.ceil((dataAt + bytes.length - have) / 65536));
+  const heap = new Uint8Array(gear.memory.buffer);
+  heap.set(gearTables, 0);
+  heap.set(bytes, dataAt);
+  gear.setMasks(c.masks[0], c.masks[1], c.masks[2], c.masks[3]);
+  const ends = [];
+  gearCuts(gear, cutBounds, c.options, dataAt, bytes.length, c.final, { chunkAt: 0, resumeAt: 0, resumeLo: 0, resumeHi: 0 }, ends);
+  return ends;
+};
+parentPort.on('message', ({ id, algorithm, buffer, ends, region }) => {
+  if (Atomics.load(state, 2 + (id & 63)) === ((id + 1) | 0)) {
+    // Withdrawn while queued: the calling thread did this region itself.
+    Atomics.add(state, 0, 1);
+    parentPort.postMessage({ id, buffer, digests: '' }, [buffer]);
+    return;
+  }
   const digest = hex[algorithm];
-  const bytes = new Uint8Array(buffer);
+  const bytes = new Uint8Array(buffer, 0, region ? region.length : buffer.byteLength);
+  if (region) ends = regionEnds(bytes, region);
   let digests = '';
   let at = 0;
   for (let i = 0; i < ends.length; i++) {
@@ -59,7 +93,7 @@ parentPort.on('message', ({ id, algorithm, buffer, ends }) => {
     at = ends[i];
   }
   Atomics.add(state, 0, 1);
-  parentPort.postMessage({ id, buffer, digests }, [buffer]);
+  parentPort.postMessage({ id, buffer, digests, ends: region ? Uint32Array.from(ends) : undefined }, [buffer]);
 });
 `;
 
@@ -69,6 +103,24 @@ export interface DigestedGroup {
   readonly buffer: ArrayBuffer | undefined;
   /** 64 hex digits per chunk, in order. */
   readonly digests: string;
+  /** For a region: the ends of the chunks the worker cut, relative to the region's start. */
+  readonly ends?: Uint32Array | undefined;
+}
+
+/** A region for the worker to chunk (speculatively, as if a chunk began at its start) and digest. */
+export interface RegionJob {
+  /** Bytes of the region at the start of the buffer. */
+  readonly length: number;
+  /** Whether the input ends with the region. */
+  readonly final: boolean;
+  /** Algorithm and sizes. */
+  readonly options: GearCutOptions;
+  /** The gear core's masks, as its `setMasks` takes them. */
+  readonly masks: readonly [number, number, number, number];
+  /** The gear tables (the core's memory before its data window). */
+  readonly tables: Uint8Array;
+  /** The gear core's module. */
+  readonly module: WebAssembly.Module;
 }
 
 interface Waiting {
@@ -114,8 +166,9 @@ export class DigestThread {
     const threads = workerThreads();
     if (!threads) return undefined;
     try {
-      // [0]: groups finished; [1]: digests ready (bit 1 SHA-256, bit 2 BLAKE3).
-      const state = new Int32Array(new SharedArrayBuffer(8));
+      // [0]: groups finished; [1]: digests ready (bit 1 SHA-256, bit 2 BLAKE3); [2 + id % 64]:
+      // id + 1 when message id is withdrawn.
+      const state = new Int32Array(new SharedArrayBuffer(4 * (2 + 64)));
       const workerData = { state: state.buffer, hashWasm: hashWasmPath() };
       DigestThread.shared = new DigestThread(new threads.Worker(WORKER_SOURCE, { eval: true, name: '@chorus/cdc digests', workerData }), state);
     } catch {
@@ -133,6 +186,8 @@ export class DigestThread {
   private readonly state: Int32Array;
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 0;
+  private sentModule: WebAssembly.Module | undefined;
+  private sentTables: Uint8Array | undefined;
   // Callers that need the worker's answer (a reply or readiness): the worker keeps the process
   // alive exactly while there are any.
   private holds = 0;
@@ -154,12 +209,12 @@ export class DigestThread {
         started();
         return;
       }
-      const { id, buffer, digests } = value as { id: number; buffer: ArrayBuffer; digests: string };
+      const { id, buffer, digests, ends } = value as { id: number; buffer: ArrayBuffer; digests: string; ends: Uint32Array | undefined };
       const w = this.waiting.get(id);
       if (!w) return;
       this.waiting.delete(id);
       this.release();
-      w.resolve({ buffer, digests });
+      w.resolve({ buffer, digests, ends });
     });
     const fail = (error: unknown): void => {
       this.failed = error;
@@ -226,12 +281,49 @@ export class DigestThread {
    * @returns the buffer and the digests
    */
   digest(algorithm: DigestAlgorithm, buffer: ArrayBuffer, ends: Uint32Array): Promise<DigestedGroup> {
+    return this.send({ algorithm, buffer, ends });
+  }
+
+  /**
+   * Chunks a region (as if a chunk began at its start; only the chunks decided within it) and
+   * digests its chunks. The buffer is transferred to the worker and comes back in the result.
+   *
+   * @param algorithm - a digest the worker {@link DigestThread.computes}
+   * @param buffer - the region's bytes, from offset 0
+   * @param job - the region's length and the chunker's settings
+   * @returns the buffer, the digests and the chunk ends
+   */
+  chunkAndDigest(algorithm: DigestAlgorithm, buffer: ArrayBuffer, job: RegionJob): Promise<DigestedGroup> {
+    // The module and tables go only when they change: the worker keeps the last ones it got
+    // (messages arrive in order), and resending them costs each region tens of microseconds.
+    const region = { ...job, module: this.sentModule === job.module ? undefined : job.module, tables: this.sentTables === job.tables ? undefined : job.tables };
+    this.sentModule = job.module;
+    this.sentTables = job.tables;
+    return this.send({ algorithm, buffer, region });
+  }
+
+  /**
+   * Withdraws a region or group the worker has not started: it then skips it (it still counts
+   * in {@link DigestThread.backlog} until skipped). One it has started is finished anyway; the
+   * caller ignores the answer either way.
+   * @param reply - what {@link DigestThread.chunkAndDigest} or {@link DigestThread.digest} returned
+   */
+  withdraw(reply: Promise<DigestedGroup>): void {
+    const id = this.ids.get(reply);
+    if (id !== undefined) Atomics.store(this.state, 2 + (id & 63), (id + 1) | 0);
+  }
+
+  private readonly ids = new WeakMap<Promise<DigestedGroup>, number>();
+
+  private send(message: { algorithm: DigestAlgorithm; buffer: ArrayBuffer; ends?: Uint32Array; region?: unknown }): Promise<DigestedGroup> {
     if (this.failed !== undefined) return Promise.reject(this.failed);
-    const id = this.nextId++;
+    const id = this.nextId++ | 0;
     this.hold();
-    return new Promise<DigestedGroup>((resolve, reject) => {
+    const reply = new Promise<DigestedGroup>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ id, algorithm, buffer, ends }, [buffer]);
+      this.worker.postMessage({ id, ...message }, [message.buffer]);
     });
+    this.ids.set(reply, id);
+    return reply;
   }
 }

@@ -6,6 +6,8 @@ import { digestBatches, workerCanDigest, type DigestPlace } from './digestBatche
 import { DigestThread } from './DigestThread.js';
 import { describeValue } from './describeValue.js';
 import { CdcError } from './errors.js';
+import { HeldBytes } from './HeldBytes.js';
+import { RegionPipeline, regionBytesFor } from './RegionPipeline.js';
 import { resolveChunkerOptions, type ChunkerOptions } from './options.js';
 
 /** Options of {@link chunkStream}: the chunker's, the digest's, and where digests run. */
@@ -85,6 +87,14 @@ export function chunkStream(source: ByteSource, options: ChunkStreamOptions = {}
     } catch {
       // A hostile source (a revoked Proxy): not stable; reading it reports the error.
     }
-    return { batches: chunkBatches(source, resolved), digest, place: canWorker ? digestIn : 'main', maxSize: resolved.maxSize, stable };
+    // A FastCDC input held in memory is chunked on both threads when the worker is wanted (and
+    // for 'auto', when there are at least two regions to share).
+    let regions: RegionPipeline | undefined;
+    if (stable && canWorker && digestIn !== 'main' && (resolved.algorithm === 'fastcdc2020' || resolved.algorithm === 'fastcdc2016')) {
+      const held = new HeldBytes(source instanceof Uint8Array ? [source] : (source as Uint8Array[]));
+      const thread = digestIn === 'worker' || held.length > regionBytesFor(resolved) ? DigestThread.get() : undefined;
+      if (thread) regions = new RegionPipeline(held, resolved, digest, thread);
+    }
+    return { batches: chunkBatches(source, resolved), digest, place: canWorker ? digestIn : 'main', maxSize: resolved.maxSize, stable, regions };
   });
 }

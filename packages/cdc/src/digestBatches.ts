@@ -1,6 +1,7 @@
 import type { BytesChunk } from './chunkBatches.js';
 import type { Digest } from './digest.js';
 import { DigestThread, type DigestedGroup } from './DigestThread.js';
+import type { RegionPipeline } from './RegionPipeline.js';
 
 /** A chunk with its bytes and lower-case hex digest. */
 export interface DigestedChunk extends BytesChunk {
@@ -49,6 +50,11 @@ export interface DigestPlan {
   readonly maxSize: number;
   /** Whether the source's bytes stay as they are until the stream ends (see below). */
   readonly stable: boolean;
+  /**
+   * Set instead for a FastCDC input held wholly in memory: the worker then chunks too
+   * ({@link RegionPipeline}); `batches` is not read.
+   */
+  readonly regions?: RegionPipeline | undefined;
 }
 
 interface Group {
@@ -90,7 +96,11 @@ function digestHere(chunks: readonly BytesChunk[], copy: Uint8Array | undefined,
  * @returns the chunks with digests, in order
  */
 export async function* digestBatches(prepare: () => Promise<DigestPlan>): AsyncGenerator<DigestedChunk> {
-  const { batches, digest, place, maxSize, stable } = await prepare();
+  const { batches, digest, place, maxSize, stable, regions } = await prepare();
+  if (regions) {
+    for (let done = await regions.next(); done; done = await regions.next()) for (const c of done) yield c;
+    return;
+  }
   let thread: DigestThread | undefined;
   if (place === 'worker') {
     thread = DigestThread.get();

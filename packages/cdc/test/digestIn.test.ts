@@ -110,14 +110,15 @@ describe('digestIn: where chunk digests are computed', () => {
 
   it('auto hands groups to a ready worker even when the stream never yields to the event loop', async () => {
     // Arrange: a started worker; an in-memory source, so the whole stream runs in microtasks and
-    // readiness must be seen through shared memory, not a message.
+    // readiness must be seen through shared memory, not a message. Fixed-size chunks: FastCDC
+    // input held in memory goes to the worker by regions instead (regions.test.ts).
     const thread = DigestThread.get()!;
     await thread.whenReady();
     const sent = vi.spyOn(thread, 'digest');
     try {
       // Act
       let n = 0;
-      for await (const c of chunkStream([random(8 << 20, 5)], { avgSize: 8192 })) n += c.length;
+      for await (const c of chunkStream([random(8 << 20, 5)], { algorithm: 'fixed', avgSize: 8192 })) n += c.length;
       // Assert
       expect(n).toBe(8 << 20);
       expect(sent).toHaveBeenCalled();
@@ -127,7 +128,8 @@ describe('digestIn: where chunk digests are computed', () => {
   });
 
   it('digests in place rather than wait when the worker stalls (in-memory source)', async () => {
-    // Arrange: a worker that takes its backlog of groups and never answers, as when it gets no core.
+    // Arrange: a worker that takes its backlog of groups and never answers, as when it gets no
+    // core; Rabin chunks, which take this path (FastCDC: regions.test.ts).
     const thread = DigestThread.get()!;
     await thread.whenReady();
     let sent = 0;
@@ -139,10 +141,10 @@ describe('digestIn: where chunk digests are computed', () => {
     try {
       const data = random(16 << 20, 9);
       // Act
-      const got = await collect([data], { avgSize: 8192, digestIn: 'worker' });
+      const got = await collect([data], { algorithm: 'rabin', avgSize: 8192, digestIn: 'worker' });
       // Assert: the stalled groups were digested here instead, with the same result.
       expect(sent).toBe(4);
-      expect(got).toEqual(await collect([data], { avgSize: 8192, digestIn: 'main' }));
+      expect(got).toEqual(await collect([data], { algorithm: 'rabin', avgSize: 8192, digestIn: 'main' }));
     } finally {
       digest.mockRestore();
       backlog.mockRestore();
