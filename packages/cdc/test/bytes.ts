@@ -23,3 +23,15 @@ export function concat(parts: Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/** `data` cut at the given points (each taken modulo `data.length + 1`; repeats give one cut), as views. */
+export function splitAt(data: Uint8Array, cuts: number[]): Uint8Array[] {
+  const points = [...new Set(cuts.map((c) => c % (data.length + 1)))].sort((a, b) => a - b);
+  const out: Uint8Array[] = [];
+  let at = 0;
+  for (const p of [...points, data.length]) {
+    out.push(data.subarray(at, p));
+    at = p;
+  }
+  return out;
+}

@@ -5,19 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { DigestThread } from '../src/DigestThread.js';
 import { chunkStream, createDigest, putBlob, MemoryChunkStore, type ChunkStreamOptions, type StreamChunk } from '../src/index.js';
-import { random } from './bytes.js';
-
-function splitAt(data: Uint8Array, cuts: number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map((c) => c % (data.length + 1)))].sort((a, b) => a - b);
-  const out: Uint8Array[] = [];
-  let at = 0;
-  for (const p of points) {
-    out.push(data.subarray(at, p));
-    at = p;
-  }
-  out.push(data.subarray(at));
-  return out;
-}
+import { random, splitAt } from './bytes.js';
 
 async function* toAsync(pieces: Uint8Array[]): AsyncGenerator<Uint8Array> {
   yield* pieces;

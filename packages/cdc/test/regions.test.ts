@@ -7,7 +7,7 @@ import { HeldBytes } from '../src/HeldBytes.js';
 import { RegionPipeline } from '../src/RegionPipeline.js';
 import { RegionStitcher } from '../src/RegionStitcher.js';
 import { chunk, chunkStream, createDigest, resolveChunkerOptions, type Chunk, type ChunkAlgorithm, type ChunkerOptions, type ResolvedChunkerOptions } from '../src/index.js';
-import { concat, random } from './bytes.js';
+import { concat, random, splitAt as split } from './bytes.js';
 
 // Small sizes so that a few KiB of input crosses many chunk and region boundaries.
 const options = fc
@@ -29,17 +29,6 @@ const segment = fc.oneof(
   ),
 );
 const data = fc.array(segment, { maxLength: 5 }).map(concat);
-
-function split(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  const out: Uint8Array[] = [];
-  let at = 0;
-  for (const p of [...points, bytes.length]) {
-    out.push(bytes.subarray(at, p));
-    at = p;
-  }
-  return out;
-}
 
 const plain = (chunks: Iterable<Chunk>): Chunk[] => [...chunks].map(({ offset, length }) => ({ offset, length }));
 

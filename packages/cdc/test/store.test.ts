@@ -17,7 +17,7 @@ import {
   type ChunkStore,
   type Manifest,
 } from '../src/index.js';
-import { concat, random } from './bytes.js';
+import { concat, random, splitAt } from './bytes.js';
 
 const small = { minSize: 256, avgSize: 1024, maxSize: 4096 };
 const dirs: string[] = [];
@@ -42,14 +42,7 @@ async function readAll(store: ChunkStore, manifest: Manifest): Promise<Uint8Arra
 }
 
 function pieces(data: Uint8Array, cuts: number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map((c) => c % (data.length + 1)))].sort((a, b) => a - b);
-  const out: Uint8Array[] = [];
-  let from = 0;
-  for (const p of [...points, data.length]) {
-    out.push(data.slice(from, p));
-    from = p;
-  }
-  return out;
+  return splitAt(data, cuts).map((p) => p.slice());
 }
 
 describe('chunkStream', () => {
