@@ -2,6 +2,7 @@ import { ByteReader } from './ByteReader.js';
 import { ByteWriter } from './ByteWriter.js';
 import { chatEvents, type EventRegistry, type EventSpec } from './events.js';
 import { opSchemas, type Frame } from './Frame.js';
+import type { EncodedJson, JsonValue } from './json.js';
 import { Op, opName } from './Op.js';
 import { s, type Schema } from './schema.js';
 import { WireError, withPath } from './WireError.js';
@@ -92,6 +93,23 @@ export class FrameCodec {
     }
     if (w.pos > this.maxFrameBytes) throw new WireError('too-large', `frame of ${w.pos} bytes exceeds ${this.maxFrameBytes}`);
     return w.bytes();
+  }
+
+  /**
+   * Encodes the answer to a request whose result may hold pre-encoded values: the result itself,
+   * or elements of a result array, made by {@link encodeJson}. Their bytes are copied, not
+   * encoded again, and the frame is byte for byte what {@link FrameCodec.encode} gives for the
+   * plain values.
+   * @throws {@link WireError} as {@link FrameCodec.encode} does.
+   * @example
+   * ```ts
+   * const page = messages.map((m) => encoded.get(m) ?? encodeJson(m));
+   * socket.send(codec.encodeResponse(request.id, page));
+   * ```
+   */
+  encodeResponse(id: number, result: JsonValue | EncodedJson | readonly (JsonValue | EncodedJson)[]): Uint8Array {
+    // The json schema recognises EncodedJson at run time; the frame type stays what decode gives.
+    return this.encode({ op: Op.Response, d: { id, result: result as JsonValue } });
   }
 
   /**

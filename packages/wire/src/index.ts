@@ -25,8 +25,9 @@ export type {
 } from './Frame.js';
 export { FrameCodec, PreparedDispatch, encodeFrame, decodeFrame, DEFAULT_MAX_FRAME_BYTES } from './FrameCodec.js';
 export type { CodecOptions } from './FrameCodec.js';
-export { s, MAX_JSON_DEPTH } from './schema.js';
+export { s, MAX_JSON_DEPTH, encodeJson } from './schema.js';
 export type { Schema, ObjectOf } from './schema.js';
+export { EncodedJson } from './json.js';
 export type { JsonValue } from './json.js';
 export { chatEvents, messageSchema, MAX_MESSAGE_LENGTH } from './events.js';
 export type {

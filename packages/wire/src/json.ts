@@ -41,3 +41,24 @@ export function assertJson(value: unknown, path: string, maxDepth: number, depth
       throw new WireError('invalid-field', `${typeof value} is not a JSON value`, path);
   }
 }
+
+/**
+ * A JSON value validated and encoded once, to be sent many times: a history page is fifty
+ * messages that the next reader asks for again, and encoding them dominates the cost of a read.
+ * Made by {@link encodeJson}; {@link FrameCodec.encodeResponse} copies its bytes instead of
+ * encoding the value again. Holds a copy of the bytes, so it never changes after creation.
+ */
+export class EncodedJson {
+  /** @internal Use {@link encodeJson}. */
+  constructor(
+    /** The value, as given. */
+    readonly value: JsonValue,
+    /** @internal Its msgpack encoding. */
+    readonly bytes: Uint8Array,
+  ) {}
+
+  /** Size of the encoding in bytes. */
+  get byteLength(): number {
+    return this.bytes.length;
+  }
+}

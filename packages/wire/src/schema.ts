@@ -1,7 +1,7 @@
 import { Decoder, Encoder } from '@msgpack/msgpack';
 import type { ByteReader } from './ByteReader.js';
 import type { ByteWriter } from './ByteWriter.js';
-import { assertJson, type JsonValue } from './json.js';
+import { EncodedJson, assertJson, type JsonValue } from './json.js';
 import { formatSnowflake, parseSnowflake } from './snowflake.js';
 import { WireError, withPath } from './WireError.js';
 
@@ -96,11 +96,52 @@ const snowflake: Schema<string> = make(
   },
 );
 
+/**
+ * A JSON value, pre-encoded and limited to one level less than a payload may nest, so that it
+ * stays within the limit as an element of an array.
+ *
+ * @param value - plain objects and arrays, strings, finite numbers, booleans, null
+ * @returns its encoding, for {@link FrameCodec.encodeResponse}
+ * @throws {@link WireError} `invalid-field` for a value JSON cannot carry; `too-large` when it
+ * nests deeper than {@link MAX_JSON_DEPTH} - 1 levels
+ * @example
+ * ```ts
+ * const page = messages.map((m) => cache.get(m) ?? encodeJson(m));
+ * socket.send(codec.encodeResponse(requestId, page));
+ * ```
+ */
+export function encodeJson(value: JsonValue): EncodedJson {
+  // Checked as an array element is: one level down.
+  assertJson(value, '', MAX_JSON_DEPTH, 1);
+  return new EncodedJson(value, jsonEncoder.encode(value));
+}
+
+function writeJsonItem(w: ByteWriter, v: unknown, path: string, depth: number): void {
+  if (v instanceof EncodedJson) {
+    w.raw(v.bytes);
+    return;
+  }
+  assertJson(v, path, MAX_JSON_DEPTH, depth);
+  // The writer copies the bytes, so the encoder's own buffer can be lent rather than copied.
+  w.raw(jsonEncoder.encodeSharedRef(v));
+}
+
 const json: Schema<JsonValue> = make(
   'json',
   (w, v) => {
-    assertJson(v, '', MAX_JSON_DEPTH);
-    w.raw(jsonEncoder.encode(v));
+    // Pre-encoded values are copied as they are: whole, or as the elements of an array (msgpack
+    // encodes an array as its header then each element alone, so the bytes are the same).
+    if (Array.isArray(v) && v.some((e) => e instanceof EncodedJson)) {
+      w.arrayHeader(v.length);
+      for (let i = 0; i < v.length; i++) {
+        const e: unknown = v[i];
+        // Tested here so that the common case builds no path string.
+        if (e instanceof EncodedJson) w.raw(e.bytes);
+        else writeJsonItem(w, e, `[${i}]`, 1);
+      }
+      return;
+    }
+    writeJsonItem(w, v, '', 0);
   },
   (r) => {
     const { start, end } = r.skipValue('', MAX_JSON_DEPTH);

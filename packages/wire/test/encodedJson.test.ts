@@ -1,0 +1,63 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EncodedJson, FrameCodec, MAX_JSON_DEPTH, Op, WireError, encodeJson, type JsonValue } from '../src/index.js';
+import { json, message } from './arbitraries.js';
+
+const nest = (levels: number): JsonValue => {
+  let v: JsonValue = 1;
+  for (let i = 0; i < levels; i++) v = [v];
+  return v;
+};
+
+describe('pre-encoded JSON in responses', () => {
+  it('gives the bytes of the plain value, whole or as array elements, and decodes to it', () => {
+    const codec = new FrameCodec();
+    fc.assert(
+      fc.property(fc.nat(0xffffffff), fc.array(fc.tuple(json, fc.boolean())), json, (id, items, whole) => {
+        const plain = items.map(([v]) => v);
+        const mixed = items.map(([v, pre]) => (pre ? encodeJson(v) : v));
+        const expected = codec.encode({ op: Op.Response, d: { id, result: plain } });
+        expect(codec.encodeResponse(id, mixed)).toEqual(expected);
+        expect(codec.decode(codec.encodeResponse(id, mixed))).toEqual({ op: Op.Response, d: { id, result: plain } });
+        expect(codec.encodeResponse(id, encodeJson(whole))).toEqual(codec.encode({ op: Op.Response, d: { id, result: whole } }));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps its own copy of the bytes: later encodings do not change it', () => {
+    fc.assert(
+      fc.property(message, json, (m, other) => {
+        const pre = encodeJson(m as unknown as JsonValue);
+        const before = Uint8Array.from(pre.bytes);
+        const codec = new FrameCodec();
+        codec.encodeResponse(1, [other, pre]);
+        encodeJson(other);
+        expect(pre.bytes).toEqual(before);
+        expect(pre.byteLength).toBe(before.length);
+        expect(pre).toBeInstanceOf(EncodedJson);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('refuses what JSON cannot carry, with the reason', () => {
+    expect(() => encodeJson({ a: Number.NaN })).toThrow(WireError);
+    expect(() => encodeJson(new Map() as unknown as JsonValue)).toThrow(/plain objects/);
+    expect(() => encodeJson(JSON.parse('{"__proto__": 1}') as JsonValue)).toThrow(/not allowed/);
+    expect(() => new FrameCodec().encodeResponse(1, [encodeJson(1), undefined as unknown as JsonValue])).toThrow(/\[1\]/);
+  });
+
+  it('keeps within the nesting limit as an array element', () => {
+    // The deepest value a payload may hold as an element of an array is one level shallower.
+    const codec = new FrameCodec();
+    const deepest = nest(MAX_JSON_DEPTH - 1);
+    expect(codec.decode(codec.encodeResponse(1, [encodeJson(deepest)]))).toEqual({ op: Op.Response, d: { id: 1, result: [deepest] } });
+    expect(() => encodeJson(nest(MAX_JSON_DEPTH))).toThrow(expect.objectContaining({ code: 'too-large' }) as Error);
+  });
+
+  it('is refused by a codec whose frame limit it exceeds', () => {
+    const small = new FrameCodec({ maxFrameBytes: 64 });
+    expect(() => small.encodeResponse(1, [encodeJson('x'.repeat(100))])).toThrow(expect.objectContaining({ code: 'too-large' }) as Error);
+  });
+});
