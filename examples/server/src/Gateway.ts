@@ -1,6 +1,7 @@
 import { FrameCodec, HeartbeatMonitor, Op, ReplayBuffer, WireError, type Frame, type JsonValue, type PreparedDispatch } from '@chorus/wire';
 import type { Api } from './Api.js';
 import { ServiceError } from './errors.js';
+import { withEncodedItems } from './encodedItems.js';
 import type { DispatchEvent } from './FanOut.js';
 import { RateLimiter } from './RateLimiter.js';
 import type { Caller, Service } from './Service.js';
@@ -388,10 +389,21 @@ export class Gateway {
     if (res.status >= 400) {
       const b = res.body as { code: string; message: string };
       this.send(conn, { op: Op.Response, d: { id, error: { code: b.code, message: b.message } } });
+    } else if (res.body === undefined) {
+      this.send(conn, { op: Op.Response, d: { id } });
     } else {
-      const d: { id: number; result?: JsonValue } = { id };
-      if (res.body !== undefined) d.result = res.body as JsonValue;
-      this.send(conn, { op: Op.Response, d });
+      let bytes: Uint8Array;
+      try {
+        bytes = this.codec.encodeResponse(id, withEncodedItems(res.body));
+      } catch (e) {
+        // A page of long messages can outgrow the frame limit: answer the request (a client
+        // waits for its id) and say what to do, instead of an Error frame it cannot match.
+        if (!(e instanceof WireError && e.code === 'too-large')) throw e;
+        const message = `the answer does not fit in one gateway frame (${e.message}); ask for less, e.g. a smaller limit, or use the REST route`;
+        this.send(conn, { op: Op.Response, d: { id, error: { code: 'payload_too_large', message } } });
+        return;
+      }
+      if (!conn.closed) conn.socket.send(bytes);
     }
   }
 

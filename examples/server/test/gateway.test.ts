@@ -193,6 +193,43 @@ describe('Gateway', () => {
     expect(responses.find((r) => r.d.id === 8)?.d.error?.code).toBe('not_found');
   });
 
+  it('serves history pages through the Request op as REST does, again and after an edit', async () => {
+    const s = await makeScene();
+    const { identify } = setup(s);
+    const sock = await identify(s.member);
+    for (let i = 0; i < 30; i++) await s.w.service.sendMessage(s.owner.caller, s.general.id, { content: `line ${i}` });
+    const page = `GET /channels/${s.general.id}/messages?limit=20`;
+    const viaRest = async (): Promise<unknown> => (await s.w.api.handle({ method: 'GET', path: `/channels/${s.general.id}/messages`, query: [['limit', '20']], token: s.member.token, body: undefined, userAgent: 'test' })).body;
+    const result = (id: number): unknown => (sock.frames.find((f) => f.op === Op.Response && f.d.id === id) as { d: { result?: unknown } } | undefined)?.d.result;
+    sock.push({ op: Op.Request, d: { id: 1, method: page } });
+    sock.push({ op: Op.Request, d: { id: 2, method: page } });
+    await tick(10);
+    const rest = JSON.parse(JSON.stringify(await viaRest())) as { id: string; content: string }[];
+    expect(rest).toHaveLength(20);
+    expect(result(1)).toEqual(rest);
+    // The second read reuses the encoded messages; the answer must not change.
+    expect(result(2)).toEqual(rest);
+    // An edit makes a new message object: the next page carries the new content.
+    await s.w.service.editMessage(s.owner.caller, s.general.id, rest[0]!.id, 'edited');
+    sock.push({ op: Op.Request, d: { id: 3, method: page } });
+    await tick(10);
+    expect((result(3) as { content: string }[])[0]!.content).toBe('edited');
+    expect(result(3)).toEqual(JSON.parse(JSON.stringify(await viaRest())));
+  });
+
+  it('answers a request whose answer outgrows the frame limit with an error for that request', async () => {
+    const s = await makeScene();
+    const { identify } = setup(s, { maxFrameBytes: 4096 });
+    const sock = await identify(s.member);
+    for (let i = 0; i < 5; i++) await s.w.service.sendMessage(s.owner.caller, s.general.id, { content: 'x'.repeat(2000) });
+    sock.push({ op: Op.Request, d: { id: 9, method: `GET /channels/${s.general.id}/messages?limit=5` } });
+    await tick(10);
+    const answer = sock.frames.find((f) => f.op === Op.Response && f.d.id === 9) as { d: { error?: { code: string; message: string } } } | undefined;
+    expect(answer?.d.error?.code).toBe('payload_too_large');
+    expect(answer?.d.error?.message).toMatch(/smaller limit/);
+    expect(sock.closedWith).toBeUndefined();
+  });
+
   it('answers malformed frames with an Error frame and a close, for any bytes (fuzz)', async () => {
     const s = await makeScene();
     const { connect } = setup(s);
