@@ -140,6 +140,11 @@ export class HashRing extends PlacementBase implements Placement {
     }
     while (c <= cells) this.starts[c++] = n;
     this.stamp = new Uint32Array(this.set.ids.length);
+    // A compatible ring takes its own lookup, so that the native one, which every other ring runs,
+    // never sees an md5 position: V8 optimises a method for every path its callers have taken,
+    // and a process holding a compatible ring next to native ones (as during a migration) made
+    // the native lookups ~25% slower (integer keys, 100 nodes; measured in the shard benchmark).
+    if (compat) this.lookup = this.compatLookup;
   }
 
   // Points in owner order: positions and owner indexes.
@@ -254,9 +259,10 @@ export class HashRing extends PlacementBase implements Placement {
    * @throws ShardError `EMPTY`, `BAD_KEY`
    */
   lookup(key: Key): string {
-    // String keys in native mode, the common case, go straight to the hash; the cell scan is
-    // written out here rather than calling indexAt, so the whole lookup is one small function.
-    const h = typeof key === 'string' && this.compat === undefined ? xxh32String(key, this.seed32) : this.positionOf(key);
+    // Native mode (compatible rings replace this method with compatLookup). String keys, the
+    // common case, go straight to the hash; the cell scan is written out here rather than
+    // calling indexAt, so the whole lookup is one small function.
+    const h = typeof key === 'string' ? xxh32String(key, this.seed32) : hashKey32(key, this.seed32);
     const e = this.entries;
     if (e.length === 0) throw emptyError();
     const low = h & this.lowMask;
@@ -267,6 +273,13 @@ export class HashRing extends PlacementBase implements Placement {
     while (i < end && e[i]! >>> ob < low) i++;
     if (i === e.length) i = 0;
     return this.ids[e[i]! & this.ownerMask]!;
+  }
+
+  // lookup of a compatible ring: md5 positions, hashring's first point at or after the key.
+  private compatLookup(key: Key): string {
+    const h = this.positionOf(key);
+    if (this.entries.length === 0) throw emptyError();
+    return this.ids[this.entries[this.indexAt(h)]! & this.ownerMask]!;
   }
 
   /**

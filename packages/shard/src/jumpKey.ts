@@ -21,6 +21,20 @@ const C2H = 0xc4ceb9fe | 0, C2L = 0x1a85ec53 | 0, C2L0 = 0xec53, C2L1 = 0x1a85;
  */
 export const fmixLow: Int32Array = new Int32Array(1);
 
+// One fmix64 round on (h, l): k ^= k >> 33, then k *= C (mod 2^64), C given as its halves and its
+// low half's 16-bit limbs. Returns the high half; the low half goes to fmixLow. A helper of its
+// own because fmix64 written out in one function is past V8's inlining limit (460 bytes of
+// bytecode), and an integer lookup then pays a call; two small rounds inline.
+function fmixRound(h: number, l: number, ch: number, cl: number, c0: number, c1: number): number {
+  l ^= h >>> 1;
+  const a0 = l & 0xffff, a1 = l >>> 16;
+  const t = Math.imul(a0, c0);
+  const m1 = (Math.imul(a1, c0) + (t >>> 16)) | 0;
+  const m2 = (Math.imul(a0, c1) + (m1 & 0xffff)) | 0;
+  fmixLow[0] = Math.imul(l, cl);
+  return (Math.imul(a1, c1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, cl) + Math.imul(l, ch)) | 0;
+}
+
 /**
  * MurmurHash3's fmix64 of the 64-bit word (vh, vl): k ^= k >> 33; k *= C1; k ^= k >> 33;
  * k *= C2; k ^= k >> 33. Returns the high half as an int32 and leaves the low half in
@@ -31,15 +45,9 @@ export const fmixLow: Int32Array = new Int32Array(1);
  * @internal
  */
 export function fmix64(vh: number, vl: number): number {
-  let h = vh | 0, l = vl | 0;
-  let a0: number, a1: number, t: number, m1: number, m2: number;
-  l ^= h >>> 1;
-  a0 = l & 0xffff; a1 = l >>> 16; t = Math.imul(a0, C1L0); m1 = (Math.imul(a1, C1L0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, C1L1) + (m1 & 0xffff)) | 0;
-  t = (Math.imul(a1, C1L1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, C1L) + Math.imul(l, C1H)) | 0; l = Math.imul(l, C1L); h = t;
-  l ^= h >>> 1;
-  a0 = l & 0xffff; a1 = l >>> 16; t = Math.imul(a0, C2L0); m1 = (Math.imul(a1, C2L0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, C2L1) + (m1 & 0xffff)) | 0;
-  t = (Math.imul(a1, C2L1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, C2L) + Math.imul(l, C2H)) | 0; l = Math.imul(l, C2L); h = t;
-  fmixLow[0] = l ^ (h >>> 1);
+  const h1 = fmixRound(vh | 0, vl | 0, C1H, C1L, C1L0, C1L1);
+  const h = fmixRound(h1, fmixLow[0]!, C2H, C2L, C2L0, C2L1);
+  fmixLow[0] = fmixLow[0]! ^ (h >>> 1);
   return h;
 }
 
