@@ -1,7 +1,8 @@
 // Child process: the floor to compare with, a bare `ws` relay with no auth, no validation, no
 // storage: a client joins one room and every text frame it sends is relayed to the room. Its
 // HTTP side serves `GET /channels/<room>/messages`: the room's last 50 frames as a JSON array,
-// the floor for the history-read benchmark (no auth, no permission check, no database).
+// the floor for the history-read benchmark (no auth, no permission check, no database); a text
+// frame "?<id>" gets the same page over the socket, the floor for history reads over the gateway.
 import { createServer } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 
@@ -28,6 +29,12 @@ wss.on('connection', (ws) => {
       rooms.set(name, room);
       room.add(ws);
       roomName = name;
+      return;
+    }
+    if (text.startsWith('?')) {
+      // A history read over the socket: "?<id>" answered with "#<id>|<count>|<JSON array>".
+      const page = recent.get(roomName) ?? [];
+      ws.send(`#${text.slice(1)}|${page.length}|${JSON.stringify(page)}`);
       return;
     }
     let held = recent.get(roomName);

@@ -17,6 +17,38 @@ export interface LoadTarget {
 
 const codec = new FrameCodec();
 
+/**
+ * Reads the last 50 messages of guild `guild`'s channel over user `user`'s open gateway
+ * connection; `onPage` gets how many messages came back, or -1 for an error.
+ */
+export type PageReader = (user: number, guild: number, onPage: (messages: number) => void) => void;
+
+/**
+ * The id, outcome and page length of a Response frame, read from its first bytes: a load
+ * generator that decoded every 50-message page would measure its own decoder, not the server.
+ * Layout: [13, [id, result, error]], a present field as [value], an absent one as nil.
+ */
+function skimResponse(b: Uint8Array): { id: number; ok: boolean; items: number } | undefined {
+  if (b.length < 4 || b[0] !== 0x92 || b[1] !== Op.Response) return undefined;
+  const fields = b[2]! - 0x90;
+  let at = 3;
+  const t = b[at++]!;
+  let id: number;
+  if (t < 0x80) id = t;
+  else if (t === 0xcc) id = b[at++]!;
+  else if (t === 0xcd) (id = (b[at]! << 8) | b[at + 1]!), (at += 2);
+  else if (t === 0xce) (id = ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0), (at += 4);
+  else return undefined;
+  // A present optional field travels as [value], an absent one as nil; so an answer without
+  // result or error ends in nil, nil.
+  if (fields < 3) return undefined;
+  if (b[at] === 0xc0) return { id, ok: b[b.length - 1] === 0xc0, items: -1 };
+  if (b[at] !== 0x91) return undefined;
+  const r = b[at + 1]!;
+  const items = r >= 0x90 && r <= 0x9f ? r - 0x90 : r === 0xdc ? (b[at + 2]! << 8) | b[at + 3]! : -1;
+  return { id, ok: true, items };
+}
+
 /** JSON over HTTP with a keep-alive agent. */
 export function http(agent: Agent, base: string, method: string, path: string, token: string | undefined, body?: unknown): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
@@ -59,7 +91,13 @@ function expectStatus(r: { status: number; body: unknown }, what: string): unkno
  * The example service: accounts and guilds made through REST, then one gateway connection per
  * user. With several gateway URLs (servers of one cluster) user i connects to URL i mod n.
  */
-export async function chorusTarget(base: string, gatewayUrl: string | readonly string[], pop: Population, prefix: string, beforeConnect: () => Promise<void> = async () => undefined): Promise<LoadTarget & { tokens: string[]; channels: string[]; agent: Agent }> {
+export async function chorusTarget(
+  base: string,
+  gatewayUrl: string | readonly string[],
+  pop: Population,
+  prefix: string,
+  beforeConnect: () => Promise<void> = async () => undefined,
+): Promise<LoadTarget & { tokens: string[]; channels: string[]; agent: Agent; readPage: PageReader }> {
   const gateways = typeof gatewayUrl === 'string' ? [gatewayUrl] : gatewayUrl;
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
   const accounts = await pool(pop.users, 16, async (i) => {
@@ -76,7 +114,8 @@ export async function chorusTarget(base: string, gatewayUrl: string | readonly s
   });
   await beforeConnect();
   let requestId = 0;
-  const pending = new Map<number, (ok: boolean) => void>();
+  const pending = new Map<number, (ok: boolean, items: number) => void>();
+  let responses = 0;
   const sockets: WebSocket[] = [];
   const target = {
     tokens: accounts,
@@ -87,6 +126,11 @@ export async function chorusTarget(base: string, gatewayUrl: string | readonly s
       const id = ++requestId;
       pending.set(id, onAck);
       sockets[user]!.send(codec.encode({ op: Op.Request, d: { id, method: `POST /channels/${channels[guild]!}/messages`, params: { content } } }));
+    },
+    readPage(user: number, guild: number, onPage: (messages: number) => void): void {
+      const id = ++requestId;
+      pending.set(id, (ok, items) => onPage(ok ? items : -1));
+      sockets[user]!.send(codec.encode({ op: Op.Request, d: { id, method: `GET /channels/${channels[guild]!}/messages?limit=50` } }));
     },
     connections: () => sockets.filter((s) => s.readyState === WebSocket.OPEN).length,
     close(): void {
@@ -99,13 +143,29 @@ export async function chorusTarget(base: string, gatewayUrl: string | readonly s
     sockets[i] = ws;
     await new Promise<void>((resolve, reject) => {
       ws.on('message', (data: Buffer) => {
-        const f: Frame = codec.decode(new Uint8Array(data.buffer, data.byteOffset, data.length));
+        const bytes = new Uint8Array(data.buffer, data.byteOffset, data.length);
+        // Answers are skimmed; one in 64 is decoded in full to check the skim against the codec.
+        const skim = skimResponse(bytes);
+        if (skim !== undefined && ++responses % 64 !== 0) {
+          const cb = pending.get(skim.id);
+          pending.delete(skim.id);
+          cb?.(skim.ok, skim.items);
+          return;
+        }
+        const f: Frame = codec.decode(bytes);
         if (f.op === Op.Dispatch && f.t === 'MESSAGE_CREATE') target.onDeliver((f.d as { content: string }).content);
         else if (f.op === Op.Response) {
           const cb = pending.get(f.d.id);
           pending.delete(f.d.id);
-          if (f.d.error !== undefined && process.env['BENCH_TRACE_ERRORS']) console.error('send failed:', JSON.stringify(f.d.error).slice(0, 200));
-          cb?.(f.d.error === undefined);
+          if (f.d.error !== undefined && process.env['BENCH_TRACE_ERRORS']) console.error('request failed:', JSON.stringify(f.d.error).slice(0, 200));
+          const items = Array.isArray(f.d.result) ? f.d.result.length : -1;
+          if (skim === undefined || skim.id !== f.d.id || skim.ok !== (f.d.error === undefined) || skim.items !== items) {
+            throw new Error(`skimResponse misread a Response frame: ${JSON.stringify(skim)} against id ${f.d.id}`);
+          }
+          cb?.(f.d.error === undefined, items);
+        } else if (f.op === Op.Error) {
+          // A refused frame carries no request id, so its request would wait forever: stop loudly.
+          throw new Error(`the gateway refused a frame from user ${i}: ${f.d.code}: ${f.d.message}`);
         } else if (f.op === Op.Ready) resolve();
         else if (f.op === Op.Hello) ws.send(codec.encode({ op: Op.Identify, d: { token: accounts[i]! } }));
       });
@@ -117,11 +177,19 @@ export async function chorusTarget(base: string, gatewayUrl: string | readonly s
 }
 
 /** The bare relay: one room per guild, no accounts; the sender's own copy is its acknowledgement. */
-export async function bareTarget(gatewayUrl: string, pop: Population): Promise<LoadTarget> {
+export async function bareTarget(gatewayUrl: string, pop: Population): Promise<LoadTarget & { readPage: PageReader }> {
   const sockets: WebSocket[] = new Array(pop.users);
   const acks = new Map<string, (ok: boolean) => void>();
-  const target: LoadTarget = {
+  const pages = new Map<number, (messages: number) => void>();
+  let pageId = 0;
+  const target: LoadTarget & { readPage: PageReader } = {
     onDeliver: () => undefined,
+    // The relay's rooms are joined per connection: a page request reads the sender's own room.
+    readPage(user, _guild, onPage) {
+      const id = ++pageId;
+      pages.set(id, onPage);
+      sockets[user]!.send(`?${id}`);
+    },
     send(user, _guild, content, onAck) {
       const key = `${content}|${user}`;
       acks.set(key, onAck);
@@ -139,6 +207,14 @@ export async function bareTarget(gatewayUrl: string, pop: Population): Promise<L
     sockets[i] = ws;
     await new Promise((r) => ws.once('open', r));
     ws.on('message', (data: Buffer) => {
+      // A page answer: "#<id>|<count>|<JSON array>".
+      if (data[0] === 0x23) {
+        const head = data.toString('latin1', 0, 32).split('|');
+        const cb = pages.get(Number(head[0]!.slice(1)));
+        pages.delete(Number(head[0]!.slice(1)));
+        cb?.(Number(head[1]));
+        return;
+      }
       const text = data.toString();
       const bar = text.lastIndexOf('|');
       target.onDeliver(text.slice(0, bar));

@@ -2,7 +2,8 @@
 // N WebSocket clients in guilds of Zipf-spread sizes (mean fan-out 10) send messages through the
 // gateway's Request op at a target rate; measured: acknowledged (persisted) messages per second,
 // deliveries per second, delivery latency p50/p99 from send to receipt at every recipient, the
-// CPU of server and generator, memory per idle connection, and history-read throughput. The peer,
+// CPU of server and generator, memory per idle connection, and history-read throughput over HTTP
+// and over open gateway connections (the REST route through the Request op). The peer,
 // measured in the same run on the same traffic, is a bare `ws` relay with no auth, validation or
 // storage: the floor that shows what the service's work costs.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import type { BenchContext, Contender, Measurement, Suite } from '../harness/suite.js';
 import { startChild, type ServerChild } from '../service/child.js';
-import { bareTarget, chorusTarget, http, type LoadTarget } from '../service/clients.js';
+import { bareTarget, chorusTarget, http, type LoadTarget, type PageReader } from '../service/clients.js';
 import { runWindow } from '../service/load.js';
 import { seededRandom as rng } from '@chorus/breaker';
 import { population, type Population } from '../service/population.js';
@@ -82,6 +83,62 @@ function historyReads(ctx: BenchContext, impl: string, server: ServerChild, agen
         { metric: 'server CPU per read', unit: 'µs', value: (cpuUsed * 1e6) / reads },
         { metric: 'projected reads/s of one free core', unit: 'reads/s', value: reads / cpuUsed },
         { metric: 'server CPU', unit: '% of a core', value: (cpuUsed / wall) * 100 },
+      ];
+    },
+  };
+}
+
+/**
+ * History reads over open gateway connections (the REST route through the Request op): `inFlight`
+ * reads in a closed loop, each by a uniformly chosen user for its guild channel's last 50
+ * messages.
+ */
+function gatewayReads(ctx: BenchContext, impl: string, server: ServerChild, readPage: PageReader, pop: Population, seconds: number, inFlight: number): Contender {
+  const random = rng(13);
+  const guildOf: number[] = [];
+  pop.guilds.forEach((members, g) => members.forEach((u) => (guildOf[u] = g)));
+  return {
+    impl,
+    async measure(): Promise<Measurement[]> {
+      const cpu0 = server.cpuSeconds();
+      const gen0 = process.cpuUsage();
+      const t0 = performance.now();
+      const end = t0 + seconds * 1000;
+      let reads = 0;
+      let short = 0;
+      let failed = 0;
+      await Promise.all(
+        Array.from(
+          { length: inFlight },
+          () =>
+            new Promise<void>((done) => {
+              const next = (): void => {
+                if (performance.now() >= end) return done();
+                // A uniformly chosen reader, so that no connection exceeds the gateway's frame
+                // rate limit (uniform guilds would load the members of small guilds most).
+                const user = Math.floor(random() * pop.users);
+                readPage(user, guildOf[user]!, (messages) => {
+                  if (messages < 0) failed++;
+                  else if (messages < 50) short++;
+                  reads++;
+                  next();
+                });
+              };
+              next();
+            }),
+        ),
+      );
+      const wall = (performance.now() - t0) / 1000;
+      if (failed > 0) throw new Error(`${failed} of ${reads} gateway history reads failed`);
+      if (short > reads / 2) ctx.log(`note: ${short} of ${reads} history pages had fewer than 50 messages`);
+      const cpuUsed = server.cpuSeconds() - cpu0;
+      const gen = process.cpuUsage(gen0);
+      return [
+        { metric: 'history reads (50 messages a page)', unit: 'reads/s', value: reads / wall },
+        { metric: 'server CPU per read', unit: 'µs', value: (cpuUsed * 1e6) / reads },
+        { metric: 'projected reads/s of one free core', unit: 'reads/s', value: reads / cpuUsed },
+        { metric: 'server CPU', unit: '% of a core', value: (cpuUsed / wall) * 100 },
+        { metric: 'generator CPU', unit: '% of a core', value: ((gen.user + gen.system) / 1e6 / wall) * 100 },
       ];
     },
   };
@@ -253,6 +310,16 @@ export const suite: Suite = {
         ],
       });
       bareAgent.destroy();
+      ctx.log('history reads over the gateway');
+      await ctx.compare({
+        case: `history reads over the gateway (Request op), 256 in flight, ${guildCount} channels`,
+        runs: ctx.quick ? 3 : 5,
+        warmup: 1,
+        contenders: [
+          gatewayReads(ctx, 'chorus example-server', chorusServer, chorus.readPage, pop, seconds, 256),
+          gatewayReads(ctx, 'bare ws (last 50 relayed as JSON, no auth, no storage)', bareServer, bare.readPage, pop, seconds, 256),
+        ],
+      });
       chorus.close();
       bare.close();
       ctx.log(`service benchmark took ${((performance.now() - started) / 1000).toFixed(0)} s`);
