@@ -180,6 +180,21 @@ describe('RegionPipeline: both threads chunk', () => {
     }
   });
 
+  it('keeps concurrent streams with different gear tables apart in the one worker', async () => {
+    // Arrange: two seeds (two gear tables) and two sizes, interleaved region by region.
+    const bytes = random(6 << 20, 21);
+    const a: ChunkerOptions = { avgSize: 8192, seed: 1 };
+    const b: ChunkerOptions = { avgSize: 4096, seed: 2, normalization: 2 };
+    const sha = await createDigest('sha256');
+    const pa = new RegionPipeline(new HeldBytes([bytes]), resolveChunkerOptions(a), sha, thread, 1 << 18);
+    const pb = new RegionPipeline(new HeldBytes([bytes]), resolveChunkerOptions(b), sha, thread, 1 << 18);
+    // Act
+    const [ga, gb] = await Promise.all([drain(() => pa.next()), drain(() => pb.next())]);
+    // Assert
+    expect(ga).toEqual(await sequential(bytes, a, 'sha256'));
+    expect(gb).toEqual(await sequential(bytes, b, 'sha256'));
+  });
+
   it('stays exact on input whose cuts never meet across regions (all one byte: cut only at maxSize)', async () => {
     const bytes = new Uint8Array(5 << 20).fill(7);
     const o = { minSize: 1024, avgSize: 4096, maxSize: 9999 };
