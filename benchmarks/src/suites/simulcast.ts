@@ -16,14 +16,21 @@ const DELAY_GOAL_MS = 100;
  * of the estimator and the traffic at once. To tell them apart, LayerSelector is also run in the
  * loop with a perfect estimate (the true capacity of each 1 s window, and 80% of it) instead of
  * the BandwidthEstimator's: what those reach is what an estimator could give at best, with this
- * scenario's frames. Each variant also counts the traces whose own p95 meets the delay goal, as
- * the pooled rows quote only the median trace's.
+ * scenario's frames. Those two know the rest of the current second; the causal variants know only
+ * the last 1000 ms of capacity (exactly), which is the most any estimator could know. Each variant
+ * also counts the traces whose own p95 meets the delay goal, as the pooled rows quote only the
+ * median trace's.
  */
 function runEstimateBounds(ctx: BenchContext, traces: readonly NamedTrace[]): void {
   const variants = [
     { impl: '@chorus/simulcast LayerSelector', perfectEstimate: 0 },
     { impl: 'LayerSelector with a perfect estimate (bound)', perfectEstimate: 1 },
     { impl: 'LayerSelector with 80% of capacity as estimate (bound)', perfectEstimate: 0.8 },
+    // Causal: the capacity of the last 1000 ms, known exactly; the bounds above know the rest of
+    // the current second, which no estimator can.
+    { impl: "LayerSelector with the last second's capacity as estimate (causal bound)", perfectEstimate: 1, from: 'last-second' as const },
+    { impl: "LayerSelector with 80% of the last second's capacity as estimate (causal bound)", perfectEstimate: 0.8, from: 'last-second' as const },
+    { impl: "LayerSelector with 70% of the last second's capacity as estimate (causal bound)", perfectEstimate: 0.7, from: 'last-second' as const },
   ];
   for (const v of variants) {
     let got = 0;
@@ -31,7 +38,8 @@ function runEstimateBounds(ctx: BenchContext, traces: readonly NamedTrace[]): vo
     let meeting = 0;
     const p95: number[] = [];
     for (const { trace } of traces) {
-      const r: SimResult = simulate(trace, v.perfectEstimate > 0 ? { mode: 'estimator', perfectEstimate: v.perfectEstimate } : { mode: 'estimator' });
+      const from = 'from' in v ? v.from : 'window';
+      const r: SimResult = simulate(trace, v.perfectEstimate > 0 ? { mode: 'estimator', perfectEstimate: v.perfectEstimate, perfectEstimateFrom: from } : { mode: 'estimator' });
       for (const w of r.windows) {
         const sec = Math.min(1, (r.durationMs - w.startMs) / 1000);
         got += Math.min(w.forwardedBps, w.capacityBps) * sec;

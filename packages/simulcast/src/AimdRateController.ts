@@ -1,4 +1,5 @@
 import type { BandwidthUsage } from './OveruseDetector.js';
+import type { ThroughputEstimator } from './ThroughputEstimator.js';
 
 /** The rate controller's state machine. */
 export type RateControlState = 'hold' | 'increase' | 'decrease';
@@ -8,7 +9,10 @@ export type RateControlState = 'hold' | 'increase' | 'decrease';
  * congestion point it grows 8% a second; near it (within three deviations of the average rate at
  * which overuse was seen) it adds about one packet per response time; on overuse it drops to
  * 85% of the acknowledged rate (of the estimate when the link kept up with an application-limited
- * sender). It never runs more than 1.5x ahead of what was acknowledged.
+ * sender). It never runs more than 1.5x ahead of what was acknowledged. The back-off reads the
+ * acknowledged rate as the higher of the last 500 ms and a smoothed throughput (see
+ * {@link ThroughputEstimator}), so that a cellular stall, which empties the last 500 ms, does not
+ * drag the estimate down to what trickled through during it.
  *
  * @example
  * ```ts
@@ -64,9 +68,10 @@ export class AimdRateController {
    * @param nowMs - the current time
    * @param rttMs - round-trip time, paces decreases and the additive step
    * @param sentBps - the send rate over the same window as `ackedBps` (0 when unknown)
+   * @param throughputBps - a smoothed acknowledged rate, e.g. {@link ThroughputEstimator.bps} (0 or NaN when unknown); a back-off never goes below 85% of it
    * @returns the new rate
    */
-  update(usage: BandwidthUsage, ackedBps: number, nowMs: number, rttMs: number, sentBps = 0): number {
+  update(usage: BandwidthUsage, ackedBps: number, nowMs: number, rttMs: number, sentBps = 0, throughputBps = 0): number {
     const dt = Number.isNaN(this.lastUpdateMs) ? 0 : Math.min(Math.max(nowMs - this.lastUpdateMs, 0), 1000);
     this.lastUpdateMs = nowMs;
     if (usage === 'overuse' && this.stateValue !== 'decrease') this.stateValue = 'decrease';
@@ -91,8 +96,11 @@ export class AimdRateController {
         // When the link delivered about all that was sent, the sender was application-limited and
         // the queue came from a burst (a keyframe): backing off to 85% of that small acknowledged
         // rate would spiral the estimate down, so back off from the estimate instead.
+        // libwebrtc smooths the acknowledged rate for the same reason: the 500 ms window alone
+        // reads a stall as the link's rate, and backing off to it spirals the estimate down.
+        const base = throughputBps > 0 ? Math.max(ackedBps, throughputBps) : ackedBps;
         const keptUp = sentBps > 0 && ackedBps >= 0.8 * sentBps;
-        const target = keptUp ? 0.85 * Math.max(ackedBps, this.rate) : 0.85 * ackedBps;
+        const target = keptUp ? 0.85 * Math.max(base, this.rate) : 0.85 * base;
         this.rate = Math.min(this.rate, target);
         this.lastDecreaseMs = nowMs;
         this.updateMax(ackedKbps);

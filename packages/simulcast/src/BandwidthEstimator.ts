@@ -4,6 +4,7 @@ import { SimulcastError } from './errors.js';
 import { LossBasedBound } from './LossBasedBound.js';
 import { OveruseDetector, type BandwidthUsage } from './OveruseDetector.js';
 import { RateWindow } from './RateWindow.js';
+import { ThroughputEstimator } from './ThroughputEstimator.js';
 import { TrendlineEstimator } from './TrendlineEstimator.js';
 
 /** Tuning of {@link BandwidthEstimator}. */
@@ -58,6 +59,8 @@ export interface EstimatorState {
   readonly delayBasedBps: number;
   readonly lossBasedBps: number;
   readonly ackedBps: number;
+  /** The smoothed acknowledged rate a back-off never goes below 85% of; NaN before 500 ms of feedback. */
+  readonly throughputBps: number;
   readonly usage: BandwidthUsage;
   readonly rateControl: RateControlState;
   readonly lossRatio: number;
@@ -89,6 +92,10 @@ interface Probe {
 }
 
 const GROUP_MS = 5;
+// libwebrtc's InterArrival: packets arriving within 5 ms of the group's last one, faster than they
+// were sent, are one burst (a link delivering what queued during a stall), for at most 100 ms.
+const BURST_DELTA_MS = 5;
+const MAX_BURST_MS = 100;
 const ACK_WINDOW_MS = 500;
 const PROBE_MIN_PACKETS = 5;
 const PROBE_TIMEOUT_MS = 1000;
@@ -97,7 +104,10 @@ const PROBE_TIMEOUT_MS = 1000;
  * A Google-Congestion-Control-style send-side bandwidth estimator: packet groups' delay
  * gradient through a trendline filter, an adaptive overuse threshold, an AIMD rate controller
  * capped by the acknowledged rate, a loss-based bound, and probe clusters that let the estimate
- * jump to a measured rate. Pure logic: it reads time only through the injected `now()`.
+ * jump to a measured rate. As in libwebrtc, packets that arrive in a burst faster than they were
+ * sent (a link delivering what queued during a stall) form one group, and back-offs read a
+ * smoothed acknowledged rate, so that a cellular stall is one delay step, not a spiral of cuts.
+ * Pure logic: it reads time only through the injected `now()`.
  *
  * Feedback for unknown, duplicate or reordered packets is counted, never thrown on: that is the
  * network's doing. Malformed calls (non-integer sequence numbers, NaN times) throw.
@@ -124,12 +134,14 @@ export class BandwidthEstimator {
   private usage: BandwidthUsage = 'normal';
   // The packet group being filled and the last completed one (send/arrival of their last packet).
   private groupFirstSend = Number.NaN;
+  private groupFirstArrival = Number.NaN;
   private groupLastSend = Number.NaN;
   private groupLastArrival = Number.NaN;
   private prevGroupSend = Number.NaN;
   private prevGroupArrival = Number.NaN;
   private highestSendMs = -Infinity;
   private readonly acked = new RateWindow(ACK_WINDOW_MS);
+  private readonly throughput = new ThroughputEstimator();
   // Send rate (probes excluded) over the same window length, to compare with the acked rate.
   private readonly sentRate = new RateWindow(ACK_WINDOW_MS);
   private counters = { sent: 0, received: 0, lost: 0, unknown: 0, duplicate: 0, reordered: 0 };
@@ -235,7 +247,7 @@ export class BandwidthEstimator {
     this.counters.lost += lost;
     this.finishProbes(now);
     const acked = this.ackedBps();
-    const delayBased = this.aimd.update(this.usage, acked, now, this.rttMs, this.sentRate.bps(now - this.rttMs));
+    const delayBased = this.aimd.update(this.usage, acked, now, this.rttMs, this.sentRate.bps(now - this.rttMs), this.throughput.bps());
     this.loss.onReports(arrived.length, lost, now, delayBased, this.rttMs);
   }
 
@@ -277,6 +289,7 @@ export class BandwidthEstimator {
       delayBasedBps: this.aimd.bps,
       lossBasedBps: this.loss.bps,
       ackedBps: this.ackedBps(),
+      throughputBps: this.throughput.bps(),
       usage: this.usage,
       rateControl: this.aimd.state,
       lossRatio: this.loss.lossRatio,
@@ -289,6 +302,7 @@ export class BandwidthEstimator {
 
   private onArrival(s: Sent, arrival: number): void {
     this.acked.add(arrival, s.size);
+    this.throughput.add(arrival, s.size);
     if (s.probe !== 0) {
       const p = this.probes.get(s.probe);
       if (p !== undefined) {
@@ -310,9 +324,10 @@ export class BandwidthEstimator {
       this.groupFirstSend = s.sendMs;
       this.groupLastSend = s.sendMs;
       this.groupLastArrival = arrival;
+      this.groupFirstArrival = arrival;
       return;
     }
-    if (s.sendMs - this.groupFirstSend <= GROUP_MS) {
+    if (s.sendMs - this.groupFirstSend <= GROUP_MS || this.inBurst(s.sendMs, arrival)) {
       this.groupLastSend = Math.max(this.groupLastSend, s.sendMs);
       this.groupLastArrival = Math.max(this.groupLastArrival, arrival);
       return;
@@ -329,6 +344,14 @@ export class BandwidthEstimator {
     this.groupFirstSend = s.sendMs;
     this.groupLastSend = s.sendMs;
     this.groupLastArrival = arrival;
+    this.groupFirstArrival = arrival;
+  }
+
+  /** Whether a packet continues the current group's arrival burst (see BURST_DELTA_MS). */
+  private inBurst(sendMs: number, arrival: number): boolean {
+    const arrivalDelta = arrival - this.groupLastArrival;
+    const sendDelta = sendMs - this.groupLastSend;
+    return arrivalDelta - sendDelta < 0 && arrivalDelta <= BURST_DELTA_MS && arrival - this.groupFirstArrival < MAX_BURST_MS;
   }
 
   private ackedBps(): number {

@@ -20,3 +20,4 @@ export type { BandwidthUsage } from './OveruseDetector.js';
 export { AimdRateController } from './AimdRateController.js';
 export type { RateControlState } from './AimdRateController.js';
 export { LossBasedBound } from './LossBasedBound.js';
+export { ThroughputEstimator } from './ThroughputEstimator.js';

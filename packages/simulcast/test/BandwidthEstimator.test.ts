@@ -53,6 +53,41 @@ describe('BandwidthEstimator', () => {
     expect(s.ackedBps).toBeGreaterThan(800_000);
   });
 
+  it('reads a cellular stall as one back-off, not a spiral down to the floor', () => {
+    // Arrange: a sender limited to 1.5 Mbit/s on a 3 Mbit/s link that stalls three times
+    // (400, 300 and 500 ms) and then delivers what queued in one burst, as LTE traces do.
+    const { est, clock } = clocked({ initialBps: 1_500_000 });
+    const stalls = [
+      [5000, 5400],
+      [8000, 8300],
+      [11_000, 11_500],
+    ] as const;
+    let linkFreeAt = 0;
+    let seq = 0;
+    let nextSend = 0;
+    let pending: PacketReport[] = [];
+    // Act
+    for (; clock.ms < 14_000; clock.ms++) {
+      const rate = Math.min(est.estimateBps(), 1_500_000);
+      for (; nextSend <= clock.ms; seq++, nextSend += (1200 * 8 * 1000) / rate) {
+        est.onPacketSent({ seq, sizeBytes: 1200, sendTimeMs: clock.ms });
+        linkFreeAt = Math.max(linkFreeAt, clock.ms);
+        for (const [a, b] of stalls) if (linkFreeAt >= a && linkFreeAt < b) linkFreeAt = b;
+        linkFreeAt += (1200 * 8 * 1000) / 3_000_000;
+        pending.push({ seq, arrivalTimeMs: linkFreeAt + 20 });
+      }
+      if (clock.ms % 50 === 0) {
+        const due = pending.filter((p) => (p.arrivalTimeMs as number) + 20 <= clock.ms);
+        pending = pending.filter((p) => (p.arrivalTimeMs as number) + 20 > clock.ms);
+        if (due.length > 0) est.onFeedback(due);
+      }
+    }
+    // Assert: backing off to the 500 ms acknowledged rate after each stall (which the stall
+    // emptied) used to take the estimate to its 50 kbit/s floor here.
+    expect(est.estimateBps()).toBeGreaterThan(1_200_000);
+    expect(est.state().throughputBps).toBeGreaterThan(1_200_000);
+  });
+
   it('jumps to the rate a probe cluster measured', () => {
     const { est, clock } = clocked({ initialBps: 300_000 });
     const id = est.startProbe(3_000_000);

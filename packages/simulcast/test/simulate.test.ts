@@ -66,6 +66,35 @@ describe('simulate', () => {
     expect(() => simulate(t, { mode: 'estimator', perfectEstimate: 11 })).toThrowError(SimulcastError);
   });
 
+  it('a causal perfect estimate knows the last second, not the rest of the current one', () => {
+    const t = stepTrace([{ ms: 5000, bps: 2e6 }, { ms: 5000, bps: 1e6 }]);
+    const clairvoyant = simulate(t, { mode: 'estimator', perfectEstimate: 1 });
+    const causal = simulate(t, { mode: 'estimator', perfectEstimate: 1, perfectEstimateFrom: 'last-second' });
+    // The window after the step: the clairvoyant budget drops at once, the causal one over 1 s.
+    expect(clairvoyant.windows[5]!.estimateBps).toBeCloseTo(1e6, 0);
+    expect(causal.windows[5]!.estimateBps).toBeCloseTo(1.55e6, -3);
+    expect(causal.windows[7]!.estimateBps).toBeCloseTo(1e6, 0);
+    expect(() => simulate(t, { mode: 'estimator', perfectEstimate: 1, perfectEstimateFrom: 'future' as never })).toThrowError(SimulcastError);
+  });
+
+  it('gives the policy the estimate less its headroom', () => {
+    // Arrange: a policy that forwards nothing (so both runs see the same link) and records budgets.
+    const t = stepTrace([{ ms: 10_000, bps: 2e6 }]);
+    const budgets = (estimateHeadroom: number): number[] => {
+      const seen: number[] = [];
+      const recorder = (): SimSelector => ({ select: (_tracks, budget) => (seen.push(budget), []) });
+      simulate(t, { mode: 'estimator', selector: recorder, estimateHeadroom });
+      return seen;
+    };
+    // Act
+    const full = budgets(0);
+    const less = budgets(0.25);
+    // Assert
+    expect(less).toHaveLength(full.length);
+    less.forEach((b, i) => expect(b).toBeCloseTo(0.75 * full[i]!, 6));
+    for (const bad of [-0.1, 1, Number.NaN]) expect(() => simulate(t, { mode: 'estimator', estimateHeadroom: bad })).toThrowError(SimulcastError);
+  });
+
   it('is deterministic', () => {
     const t = stepTrace([{ ms: 8000, bps: 1.5e6 }, { ms: 8000, bps: 4e6 }]);
     expect(simulate(t, { mode: 'estimator', seed: 9 })).toEqual(simulate(t, { mode: 'estimator', seed: 9 }));
