@@ -33,6 +33,10 @@ export interface Config {
   maxFrameBytes: number;
   /** `CHORUS_HEARTBEAT_MS` @defaultValue 41250 */
   heartbeatMs: number;
+  /** `CHORUS_FRAMES_PER_SECOND`: gateway frames a connection may send each second; beyond it is closed. @defaultValue 60 */
+  framesPerSecond: number;
+  /** `CHORUS_FRAME_BURST`: gateway frames a connection may send at once above that rate. @defaultValue 120 */
+  frameBurst: number;
   /** `CHORUS_MAX_CONCURRENT`: requests handled at once before queueing and shedding. @defaultValue 256 */
   maxConcurrent: number;
   /** `CHORUS_TARGET_LATENCY_MS`: mean request latency above which low-priority work is shed. @defaultValue 100 */
@@ -66,6 +70,8 @@ export const DEFAULT_CONFIG: Config = {
   maxBodyBytes: 65_536,
   maxFrameBytes: 65_536,
   heartbeatMs: 41_250,
+  framesPerSecond: 60,
+  frameBurst: 120,
   maxConcurrent: 256,
   targetLatencyMs: 100,
   maxLagMs: 200,
@@ -126,6 +132,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     maxBodyBytes: int(env, 'CHORUS_MAX_BODY_BYTES', 1024, 16 << 20, DEFAULT_CONFIG.maxBodyBytes),
     maxFrameBytes: int(env, 'CHORUS_MAX_FRAME_BYTES', 1024, 16 << 20, DEFAULT_CONFIG.maxFrameBytes),
     heartbeatMs: int(env, 'CHORUS_HEARTBEAT_MS', 100, 600_000, DEFAULT_CONFIG.heartbeatMs),
+    framesPerSecond: int(env, 'CHORUS_FRAMES_PER_SECOND', 1, 1_000_000, DEFAULT_CONFIG.framesPerSecond),
+    frameBurst: int(env, 'CHORUS_FRAME_BURST', 1, 1_000_000, DEFAULT_CONFIG.frameBurst),
     maxConcurrent: int(env, 'CHORUS_MAX_CONCURRENT', 1, 100_000, DEFAULT_CONFIG.maxConcurrent),
     targetLatencyMs: int(env, 'CHORUS_TARGET_LATENCY_MS', 1, 60_000, DEFAULT_CONFIG.targetLatencyMs),
     maxLagMs: int(env, 'CHORUS_MAX_LAG_MS', 0, 60_000, DEFAULT_CONFIG.maxLagMs),

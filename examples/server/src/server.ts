@@ -170,7 +170,7 @@ export async function startServer(config: Partial<Config> = {}, options: StartOp
   const serveMedia = mediaHttp(service, features.media);
   const admit = shedderAdmit(shedder);
   const api = new Api(service, routes, shedderAdmit(shedder), (e, route) => console.error(`${route.method} ${route.path} failed:`, e instanceof Error ? e.stack : e));
-  const gateway = new Gateway({ service, api, heartbeatIntervalMs: cfg.heartbeatMs, maxFrameBytes: cfg.maxFrameBytes });
+  const gateway = new Gateway({ service, api, heartbeatIntervalMs: cfg.heartbeatMs, maxFrameBytes: cfg.maxFrameBytes, framesPerSecond: cfg.framesPerSecond, frameBurst: cfg.frameBurst });
   const openapi = JSON.stringify(openApiDocument(routes, { title: 'Chorus example service', version: '0.1.0' }));
   let closing = false;
 

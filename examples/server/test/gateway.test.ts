@@ -337,4 +337,24 @@ describe('Gateway', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('closes a connection over the configured frame rate, after an Error frame that says why', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chorus-gw-'));
+    const server = await startServer({ port: 0, dataDir: dir, argon2MemoryKiB: 64, argon2Iterations: 1, framesPerSecond: 1, frameBurst: 3, ...NO_SHEDDING });
+    try {
+      const ws = new WebSocket(server.gatewayUrl);
+      const frames: Frame[] = [];
+      ws.on('message', (data: Buffer) => frames.push(codec.decode(new Uint8Array(data))));
+      await new Promise((r) => ws.once('open', r));
+      const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+      for (let i = 0; i < 5; i++) ws.send(codec.encode({ op: Op.Heartbeat, d: null }));
+      expect(await closed).toBe(CloseCode.RateLimited);
+      // Three frames fit the burst and are answered; the fourth is refused.
+      expect(frames.filter((f) => f.op === Op.HeartbeatAck)).toHaveLength(3);
+      expect(frames.find((f) => f.op === Op.Error)).toMatchObject({ d: { code: 'rate_limited' } });
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
