@@ -5,6 +5,7 @@
 // frame "?<id>" gets the same page over the socket, the floor for history reads over the gateway.
 import { createServer } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { answerLoopDelay } from './loopDelay.js';
 
 const rooms = new Map<string, Set<WebSocket>>();
 const recent = new Map<string, { id: string; channelId: string; content: string }[]>();
@@ -56,3 +57,4 @@ process.on('message', (m: unknown) => {
     process.send?.({ memory: process.memoryUsage(), connections: wss.clients.size });
   }
 });
+answerLoopDelay();

@@ -1,6 +1,12 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
+/** Event-loop delay of a server process over a window. */
+export interface LoopDelay {
+  p99: number;
+  max: number;
+}
+
 /** A server under test, in its own process so that its CPU is measured apart from the generator's. */
 export interface ServerChild {
   url: string;
@@ -10,6 +16,8 @@ export interface ServerChild {
   cpuSeconds(): number;
   /** Heap and RSS after a full GC in the child. */
   memory(): Promise<{ rss: number; heapUsed: number; external: number; arrayBuffers: number }>;
+  /** How late the child's event loop ran since the previous call (ms); the first call starts the count. */
+  loopDelay(): Promise<LoopDelay>;
   stop(): void;
 }
 
@@ -42,17 +50,10 @@ export function startChild(entry: string, env: Record<string, string>): Promise<
           }
         },
         memory() {
-          return new Promise((ok) => {
-            const on = (r: unknown): void => {
-              const v = r as { memory?: { rss: number; heapUsed: number; external: number; arrayBuffers: number } };
-              if (v.memory) {
-                child.off('message', on);
-                ok(v.memory);
-              }
-            };
-            child.on('message', on);
-            child.send('memory');
-          });
+          return ask(child, 'memory', (v) => (v as { memory?: { rss: number; heapUsed: number; external: number; arrayBuffers: number } }).memory);
+        },
+        loopDelay() {
+          return ask(child, 'loop', (v) => (v as { loop?: LoopDelay }).loop);
         },
         stop() {
           child.removeAllListeners('exit');
@@ -60,5 +61,20 @@ export function startChild(entry: string, env: Record<string, string>): Promise<
         },
       });
     });
+  });
+}
+
+/** Sends `question` to the child and resolves with the first answer `pick` finds in its messages. */
+function ask<T>(child: ChildProcess, question: string, pick: (message: unknown) => T | undefined): Promise<T> {
+  return new Promise((ok) => {
+    const on = (m: unknown): void => {
+      const v = pick(m);
+      if (v !== undefined) {
+        child.off('message', on);
+        ok(v);
+      }
+    };
+    child.on('message', on);
+    child.send(question);
   });
 }

@@ -14,7 +14,7 @@ import { Agent } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import type { BenchContext, Contender, Measurement, Suite } from '../harness/suite.js';
-import { startChild, type ServerChild } from '../service/child.js';
+import { startChild, type LoopDelay, type ServerChild } from '../service/child.js';
 import { bareTarget, chorusTarget, http, type LoadTarget, type PageReader } from '../service/clients.js';
 import { runWindow } from '../service/load.js';
 import { seededRandom as rng } from '@chorus/breaker';
@@ -24,15 +24,17 @@ import { connectTestPostgres } from '../../../examples/server/test/support/postg
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
-function loadContender(impl: string, target: LoadTarget, server: Pick<ServerChild, 'cpuSeconds'>, pop: Population, rate: number, seconds: number, seed: number): Contender {
+function loadContender(impl: string, target: LoadTarget, server: Pick<ServerChild, 'cpuSeconds' | 'loopDelay'>, pop: Population, rate: number, seconds: number, seed: number): Contender {
   const random = rng(seed);
   return {
     impl,
     async measure(): Promise<Measurement[]> {
+      await server.loopDelay();
       const cpu0 = server.cpuSeconds();
       const t0 = performance.now();
       const r = await runWindow(target, pop, random, rate, seconds);
       const cpuUsed = server.cpuSeconds() - cpu0;
+      const loop = await server.loopDelay();
       const serverCpu = (cpuUsed / ((performance.now() - t0) / 1000)) * 100;
       return [
         // CPU time per message does not depend on how many cores other processes leave free.
@@ -45,6 +47,10 @@ function loadContender(impl: string, target: LoadTarget, server: Pick<ServerChil
         { metric: 'delivery latency p99', unit: 'ms', value: r.p99 },
         { metric: 'server CPU', unit: '% of a core', value: serverCpu },
         { metric: 'generator CPU', unit: '% of a core', value: r.generatorCpu },
+        // How late the server's own event loop ran: a delivery tail far above it was spent
+        // outside the server (queued in the generator, or waiting for a core).
+        { metric: 'server event-loop delay p99', unit: 'ms', value: loop.p99 },
+        { metric: 'server event-loop delay max', unit: 'ms', value: loop.max },
         { metric: 'failed sends', unit: 'count', value: r.failed },
       ];
     },
@@ -209,7 +215,14 @@ async function clusterCase(ctx: BenchContext, pop: Population, users: number, gu
     nodes.push(await member(1), await member(2));
     ctx.log(`two-process cluster: setting up ${users} accounts on PostgreSQL`);
     const cluster = wrapTexts(await chorusTarget(nodes[0]!.url, nodes.map((n) => n.gatewayUrl), pop, 'c'));
-    const both = { cpuSeconds: (): number => nodes[0]!.cpuSeconds() + nodes[1]!.cpuSeconds() };
+    const both = {
+      cpuSeconds: (): number => nodes[0]!.cpuSeconds() + nodes[1]!.cpuSeconds(),
+      // The worse of the two processes.
+      loopDelay: async (): Promise<LoopDelay> => {
+        const [a, b] = await Promise.all([nodes[0]!.loopDelay(), nodes[1]!.loopDelay()]);
+        return { p99: Math.max(a.p99, b.p99), max: Math.max(a.max, b.max) };
+      },
+    };
     const rate = 5000;
     await ctx.compare({
       case: `${users} connections, ${guildCount} guilds, ${rate} msg/s target: one process (SQLite) vs two (PostgreSQL + NATS)`,
