@@ -157,6 +157,11 @@ function hashWasmPath(): string | undefined {
 export class DigestThread {
   private static shared: DigestThread | undefined;
 
+  /** @returns whether a worker can run here (Node's worker_threads), without starting one */
+  static available(): boolean {
+    return DigestThread.shared !== undefined || workerThreads() !== undefined;
+  }
+
   /**
    * @returns the shared worker, started now if need be; undefined where worker_threads or
    *   node:crypto is missing (browsers)

@@ -1,23 +1,47 @@
 /**
- * The bytes of a source held wholly in memory (a Uint8Array or an array of them), addressed by
- * absolute offset across its pieces. The pieces are not copied; a range that spans pieces is.
+ * Bytes of a source addressed by absolute offset across its pieces: either a source held wholly
+ * in memory (a Uint8Array or an array of them, `complete` from the start), or a window over a
+ * stream, appended to as pieces arrive and released from the front once read. Pieces are not
+ * copied here; a range that spans pieces is.
  */
 export class HeldBytes {
-  /** Total bytes. */
-  readonly length: number;
+  /** End of the bytes held (the input's length once {@link complete}). */
+  length = 0;
+  /** Whether the input ends at {@link length}. */
+  complete: boolean;
   private readonly pieces: Uint8Array[] = [];
   private readonly starts: number[] = [];
 
-  /** @param pieces - the source's pieces, in order (empty ones are skipped) */
-  constructor(pieces: readonly Uint8Array[]) {
-    let at = 0;
-    for (const p of pieces) {
-      if (p.length === 0) continue;
-      this.pieces.push(p);
-      this.starts.push(at);
-      at += p.length;
-    }
-    this.length = at;
+  /**
+   * @param pieces - the first pieces, in order (empty ones are skipped)
+   * @param complete - whether they are the whole input
+   */
+  constructor(pieces: readonly Uint8Array[], complete = true) {
+    for (const p of pieces) this.append(p);
+    this.complete = complete;
+  }
+
+  /**
+   * Adds the next piece (kept as it is: copy it first if its owner may reuse it).
+   * @param piece - the bytes that follow {@link length}
+   */
+  append(piece: Uint8Array): void {
+    if (piece.length === 0) return;
+    this.pieces.push(piece);
+    this.starts.push(this.length);
+    this.length += piece.length;
+  }
+
+  /**
+   * Lets go of the pieces that end at or before `offset` (no longer read).
+   * @param offset - the first byte still needed
+   */
+  releaseBefore(offset: number): void {
+    let n = 0;
+    while (n < this.pieces.length && this.starts[n]! + this.pieces[n]!.length <= offset) n++;
+    if (n === 0) return;
+    this.pieces.splice(0, n);
+    this.starts.splice(0, n);
   }
 
   /** Index of the piece holding `offset` (0 <= offset < length). */

@@ -13,9 +13,11 @@ import { RegionStitcher, type RegionCuts } from './RegionStitcher.js';
 const WORKER_BACKLOG = 3;
 // Regions held back for order behind an unfinished one; past this, this thread takes over the
 // oldest (the worker is stalled: no core for it just now) and drops the worker's late answer.
-// Regions chunked here hold only their cut points (the input is in memory anyway), so this can
-// be generous: a worker that is merely descheduled for a few milliseconds should not lose work.
+// For input held in memory, regions chunked here hold only their cut points, so this can be
+// generous: a worker that is merely descheduled for a few milliseconds should not lose work.
+// For a stream, every region held back is also a copy of its bytes: at most ~24 MiB of them.
 const MAX_QUEUED = 32;
+const MAX_QUEUED_STREAM_BYTES = 24 << 20;
 
 /**
  * The region size for these options: large against `maxSize`, so that the re-cut around each
@@ -26,6 +28,21 @@ const MAX_QUEUED = 32;
  */
 export function regionBytesFor(options: ResolvedChunkerOptions): number {
   return Math.max(1 << 20, 16 * options.maxSize);
+}
+
+/** How a {@link RegionPipeline} runs. */
+export interface RegionPipelineOptions {
+  /** The worker; undefined: none, unless `startWorker`. */
+  readonly thread?: DigestThread | undefined;
+  /** Start the worker (if there is none) once the input has passed one region ('auto'). */
+  readonly startWorker?: boolean;
+  /** Region size; {@link regionBytesFor} by default (tests vary it). */
+  readonly regionBytes?: number;
+  /**
+   * The rest of the input, when `bytes` is not complete: its pieces are copied as they are
+   * read (its owner may reuse them), and released once chunked.
+   */
+  readonly source?: AsyncIterator<Uint8Array> | undefined;
 }
 
 interface Region {
@@ -54,7 +71,11 @@ interface Region {
 export class RegionPipeline {
   private readonly bytes: HeldBytes;
   private readonly digest: Digest;
-  private readonly thread: DigestThread | undefined;
+  private thread: DigestThread | undefined;
+  private readonly startWorker: boolean;
+  private readonly source: AsyncIterator<Uint8Array> | undefined;
+  private readonly maxQueued: number;
+  private readonly step: number;
   private readonly chunker: GearChunker;
   private readonly stitcher: RegionStitcher;
   private readonly regionBytes: number;
@@ -67,46 +88,74 @@ export class RegionPipeline {
   private tables: Uint8Array | undefined;
 
   /**
-   * @param bytes - the whole input
+   * @param bytes - the input held in memory, or the start of a stream (see `run.source`)
    * @param options - resolved options with a FastCDC algorithm
    * @param digest - the chunk digest (one the worker computes)
-   * @param thread - the worker, or undefined to chunk everything here
-   * @param regionBytes - region size (tests vary it; {@link regionBytesFor} otherwise)
+   * @param run - the worker, the region size, and the rest of a stream
    */
-  constructor(bytes: HeldBytes, options: ResolvedChunkerOptions, digest: Digest, thread: DigestThread | undefined, regionBytes: number = regionBytesFor(options)) {
+  constructor(bytes: HeldBytes, options: ResolvedChunkerOptions, digest: Digest, run: RegionPipelineOptions = {}) {
     this.bytes = bytes;
     this.options = options;
     this.digest = digest;
-    this.thread = thread;
-    this.regionBytes = regionBytes;
+    this.thread = run.thread;
+    this.startWorker = run.startWorker === true;
+    this.source = run.source;
+    this.regionBytes = run.regionBytes ?? regionBytesFor(options);
+    this.maxQueued = this.source ? Math.max(6, Math.floor(MAX_QUEUED_STREAM_BYTES / this.regionBytes)) : MAX_QUEUED;
     this.chunker = new GearChunker(options);
-    this.stitcher = new RegionStitcher(bytes, this.chunker, Math.max(4096, options.avgSize));
+    this.step = Math.max(4096, options.avgSize);
+    this.stitcher = new RegionStitcher(bytes, this.chunker, this.step);
+  }
+
+  /** Closes the source (a consumer may stop early). */
+  async close(): Promise<void> {
+    await this.source?.return?.();
+  }
+
+  /** Reads the source until `upTo` bytes are held or it ends. */
+  private async fill(upTo: number): Promise<void> {
+    const { bytes, source } = this;
+    while (!bytes.complete && bytes.length < upTo) {
+      const r = await source!.next();
+      if (r.done === true) bytes.complete = true;
+      else bytes.append(r.value.slice());
+    }
   }
 
   /**
    * @returns the next chunks in order (possibly none), or undefined at the end
    */
   async next(): Promise<DigestedChunk[] | undefined> {
-    const { thread, queue } = this;
+    const { queue, bytes } = this;
     const alg = this.digest.algorithm;
     for (;;) {
       const head = queue[0];
       if (head?.cuts) {
+        // The stitcher may re-cut up to a chunk (and a step) past the region's end.
+        const need = head.end + this.options.maxSize + this.step;
+        if (!bytes.complete && bytes.length < need) await this.fill(need);
         queue.shift();
-        return this.emit(head);
+        const out = this.emit(head);
+        if (this.source) bytes.releaseBefore(queue.reduce((min, r) => Math.min(min, r.start), this.stitcher.pos));
+        return out;
       }
+      // Hold the next region and a byte beyond it (whether the input ends there decides its cuts).
+      const ahead = this.nextAt + this.regionBytes + 1;
+      if (!bytes.complete && bytes.length < ahead) await this.fill(ahead);
+      if (!this.thread && this.startWorker && bytes.length > this.regionBytes) this.thread = DigestThread.get();
+      const { thread } = this;
       // The worker takes regions in order, so ours finish oldest first: if fewer wait at the
       // worker than we have sent, the oldest is done (its reply is on the way).
       if (head?.reply && thread && thread.backlog() < this.atWorker) {
         await this.receive(head);
         continue;
       }
-      const more = this.nextAt < this.bytes.length;
+      const more = this.nextAt < bytes.length;
       if (more && thread?.computes(alg) && thread.backlog() < WORKER_BACKLOG) {
         this.toWorker();
         continue;
       }
-      if (more && queue.length < MAX_QUEUED) {
+      if (more && queue.length < this.maxQueued) {
         this.here();
         continue;
       }
@@ -155,7 +204,7 @@ export class RegionPipeline {
     const core = this.chunker.core;
     region.reply = this.thread!.chunkAndDigest(this.digest.algorithm, buffer, {
       length,
-      final: region.end === this.bytes.length,
+      final: this.bytes.complete && region.end === this.bytes.length,
       options: { algorithm: this.options.algorithm, minSize: this.options.minSize, avgSize: this.options.avgSize, maxSize: this.options.maxSize },
       masks: core.masks,
       tables: (this.tables ??= core.tables()),

@@ -1,5 +1,6 @@
 import type { Chunk } from './Chunker.js';
 import type { GearChunker } from './GearChunker.js';
+import { CdcError } from './errors.js';
 import type { HeldBytes } from './HeldBytes.js';
 
 /**
@@ -60,6 +61,7 @@ export class RegionStitcher {
 
   /**
    * Chunks `[start, end)` as if a chunk began at `start` (final when `end` is the input's end).
+   * The bytes must be held.
    * @param start - where the chunking begins
    * @param end - region end
    * @returns the cuts decided within the region
@@ -73,14 +75,15 @@ export class RegionStitcher {
       for (const k of chunks) ends.push(k.offset + k.length - start);
     };
     for (const s of this.bytes.slices(start, end)) add(c.push(s));
-    if (end >= this.bytes.length) add(c.finish());
+    if (this.bytes.complete && end >= this.bytes.length) add(c.finish());
     return { start, ends };
   }
 
   /**
    * Settles the true chunks up to the region's last cut (or further, when they never meet it).
    * Regions must come in order; each region's cuts must come from {@link speculate} or an
-   * equivalent chunking of the same bytes with the same options.
+   * equivalent chunking of the same bytes with the same options. The bytes must be held from
+   * {@link pos} to `maxSize + step` past the region's end, or to the input's end.
    * @param region - the region's cuts
    * @returns the true chunks cut here, then the index of the region's first true chunk
    */
@@ -103,7 +106,7 @@ export class RegionStitcher {
     }
   }
 
-  /** @returns the true chunks from {@link pos} to the end of the input */
+  /** @returns the true chunks from {@link pos} to the end of the input (which must be held, and complete) */
   finish(): Chunk[] {
     const out: Chunk[] = [];
     while (this.pos < this.bytes.length) {
@@ -130,6 +133,7 @@ export class RegionStitcher {
       let got: Chunk[];
       let finished = false;
       if (this.fed >= bytes.length) {
+        if (!bytes.complete) throw new CdcError('STATE', 'internal: the region stitcher ran past the bytes held; please report this');
         got = chunker.finish();
         finished = true;
       } else {

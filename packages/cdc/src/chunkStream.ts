@@ -1,4 +1,4 @@
-import type { ByteSource } from './byteSource.js';
+import { bytePieces, type ByteSource } from './byteSource.js';
 import { chunkBatches } from './chunkBatches.js';
 import type { Chunk } from './Chunker.js';
 import { createDigest, DIGEST_ALGORITHMS, type Digest, type DigestAlgorithm } from './digest.js';
@@ -87,13 +87,18 @@ export function chunkStream(source: ByteSource, options: ChunkStreamOptions = {}
     } catch {
       // A hostile source (a revoked Proxy): not stable; reading it reports the error.
     }
-    // A FastCDC input held in memory is chunked on both threads when the worker is wanted (and
-    // for 'auto', when there are at least two regions to share).
+    // FastCDC is chunked on both threads when the worker is wanted: for 'auto', once the input
+    // has more than one region to share (see RegionPipeline).
     let regions: RegionPipeline | undefined;
-    if (stable && canWorker && digestIn !== 'main' && (resolved.algorithm === 'fastcdc2020' || resolved.algorithm === 'fastcdc2016')) {
-      const held = new HeldBytes(source instanceof Uint8Array ? [source] : (source as Uint8Array[]));
-      const thread = digestIn === 'worker' || held.length > regionBytesFor(resolved) ? DigestThread.get() : undefined;
-      if (thread) regions = new RegionPipeline(held, resolved, digest, thread);
+    if (canWorker && digestIn !== 'main' && DigestThread.available() && (resolved.algorithm === 'fastcdc2020' || resolved.algorithm === 'fastcdc2016')) {
+      const thread = digestIn === 'worker' ? DigestThread.get() : undefined;
+      if (stable) {
+        const held = new HeldBytes(source instanceof Uint8Array ? [source] : (source as Uint8Array[]));
+        if (thread || held.length > regionBytesFor(resolved)) regions = new RegionPipeline(held, resolved, digest, { thread: thread ?? DigestThread.get() });
+      } else {
+        const rest = bytePieces(source)[Symbol.asyncIterator]();
+        regions = new RegionPipeline(new HeldBytes([], false), resolved, digest, { thread, startWorker: digestIn === 'auto', source: rest });
+      }
     }
     return { batches: chunkBatches(source, resolved), digest, place: canWorker ? digestIn : 'main', maxSize: resolved.maxSize, stable, regions };
   });

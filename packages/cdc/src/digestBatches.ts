@@ -51,8 +51,8 @@ export interface DigestPlan {
   /** Whether the source's bytes stay as they are until the stream ends (see below). */
   readonly stable: boolean;
   /**
-   * Set instead for a FastCDC input held wholly in memory: the worker then chunks too
-   * ({@link RegionPipeline}); `batches` is not read.
+   * Set instead for FastCDC with the worker: it then chunks too ({@link RegionPipeline});
+   * `batches` is not read.
    */
   readonly regions?: RegionPipeline | undefined;
 }
@@ -98,7 +98,12 @@ function digestHere(chunks: readonly BytesChunk[], copy: Uint8Array | undefined,
 export async function* digestBatches(prepare: () => Promise<DigestPlan>): AsyncGenerator<DigestedChunk> {
   const { batches, digest, place, maxSize, stable, regions } = await prepare();
   if (regions) {
-    for (let done = await regions.next(); done; done = await regions.next()) for (const c of done) yield c;
+    try {
+      for (let done = await regions.next(); done; done = await regions.next()) for (const c of done) yield c;
+    } finally {
+      // A consumer that stops early (or an error) closes the source, as a for-await would.
+      await regions.close();
+    }
     return;
   }
   let thread: DigestThread | undefined;

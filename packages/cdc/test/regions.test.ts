@@ -126,7 +126,7 @@ describe('RegionPipeline: both threads chunk', () => {
     await fc.assert(
       fc.asyncProperty(data, options, fc.integer({ min: 1, max: 6000 }), fc.array(fc.nat(), { maxLength: 6 }), fc.constantFrom<'sha256' | 'blake3'>('sha256', 'blake3'), async (bytes, o, regionBytes, pieceCuts, algorithm) => {
         const resolved: ResolvedChunkerOptions = resolveChunkerOptions(o);
-        const pipeline = new RegionPipeline(new HeldBytes(split(bytes, pieceCuts)), resolved, await createDigest(algorithm), thread, regionBytes);
+        const pipeline = new RegionPipeline(new HeldBytes(split(bytes, pieceCuts)), resolved, await createDigest(algorithm), { thread, regionBytes });
         expect(await drain(() => pipeline.next())).toEqual(await sequential(bytes, o, algorithm));
       }),
       { numRuns: 60 },
@@ -167,7 +167,7 @@ describe('RegionPipeline: both threads chunk', () => {
     try {
       const bytes = random(40 << 20, 9);
       const o = { avgSize: 8192 };
-      const pipeline = new RegionPipeline(new HeldBytes([bytes]), resolveChunkerOptions(o), await createDigest('sha256'), thread);
+      const pipeline = new RegionPipeline(new HeldBytes([bytes]), resolveChunkerOptions(o), await createDigest('sha256'), { thread });
       // Act
       const got = await drain(() => pipeline.next());
       // Assert
@@ -186,8 +186,8 @@ describe('RegionPipeline: both threads chunk', () => {
     const a: ChunkerOptions = { avgSize: 8192, seed: 1 };
     const b: ChunkerOptions = { avgSize: 4096, seed: 2, normalization: 2 };
     const sha = await createDigest('sha256');
-    const pa = new RegionPipeline(new HeldBytes([bytes]), resolveChunkerOptions(a), sha, thread, 1 << 18);
-    const pb = new RegionPipeline(new HeldBytes([bytes]), resolveChunkerOptions(b), sha, thread, 1 << 18);
+    const pa = new RegionPipeline(new HeldBytes([bytes]), resolveChunkerOptions(a), sha, { thread, regionBytes: 1 << 18 });
+    const pb = new RegionPipeline(new HeldBytes([bytes]), resolveChunkerOptions(b), sha, { thread, regionBytes: 1 << 18 });
     // Act
     const [ga, gb] = await Promise.all([drain(() => pa.next()), drain(() => pb.next())]);
     // Assert
@@ -195,10 +195,43 @@ describe('RegionPipeline: both threads chunk', () => {
     expect(gb).toEqual(await sequential(bytes, b, 'sha256'));
   });
 
+  it('chunks a stream by regions too: same output from any piece split, buffers reused by the source, source closed on early stop', async () => {
+    // Arrange: a source that overwrites one buffer for every piece, and notes when it is closed.
+    const bytes = random(5 << 20, 33);
+    let closed = false;
+    async function* reusing(size: number): AsyncGenerator<Uint8Array> {
+      const buf = new Uint8Array(size);
+      try {
+        for (let at = 0; at < bytes.length; at += size) {
+          const n = Math.min(size, bytes.length - at);
+          buf.set(bytes.subarray(at, at + n));
+          yield buf.subarray(0, n);
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    const o = { avgSize: 8192 };
+    const expected = (await sequential(bytes, o, 'sha256')).map(({ offset, length, digest }) => ({ offset, length, digest }));
+    for (const size of [1000, 65536, 3 << 20]) {
+      // Act
+      const got = [];
+      for await (const c of chunkStream(reusing(size), o)) {
+        expect(createHash('sha256').update(c.bytes).digest('hex')).toBe(c.digest);
+        got.push({ offset: c.offset, length: c.length, digest: c.digest });
+      }
+      // Assert
+      expect(got).toEqual(expected);
+    }
+    closed = false;
+    for await (const c of chunkStream(reusing(65536), { ...o, digestIn: 'worker' })) if (c.offset > 1 << 20) break;
+    expect(closed).toBe(true);
+  });
+
   it('stays exact on input whose cuts never meet across regions (all one byte: cut only at maxSize)', async () => {
     const bytes = new Uint8Array(5 << 20).fill(7);
     const o = { minSize: 1024, avgSize: 4096, maxSize: 9999 };
-    const pipeline = new RegionPipeline(new HeldBytes([bytes]), resolveChunkerOptions(o), await createDigest('sha256'), thread, 100_003);
+    const pipeline = new RegionPipeline(new HeldBytes([bytes]), resolveChunkerOptions(o), await createDigest('sha256'), { thread, regionBytes: 100_003 });
     expect(await drain(() => pipeline.next())).toEqual(await sequential(bytes, o, 'sha256'));
   });
 });
