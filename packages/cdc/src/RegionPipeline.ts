@@ -18,6 +18,9 @@ const WORKER_BACKLOG = 3;
 // For a stream, every region held back is also a copy of its bytes: at most ~24 MiB of them.
 const MAX_QUEUED = 32;
 const MAX_QUEUED_STREAM_BYTES = 24 << 20;
+// Chunks at the start of a speculative region that are digested only if kept: the true chunking
+// usually joins the region after one or two of its chunks.
+const SPECULATIVE_LEAD = 2;
 
 /**
  * The region size for these options: large against `maxSize`, so that the re-cut around each
@@ -52,8 +55,10 @@ interface Region {
   readonly end: number;
   /** Cut points, once known. */
   cuts: RegionCuts | undefined;
-  /** The digests of all of `cuts`' chunks when the worker computed them; else computed on emit. */
+  /** The digests of `cuts`' chunks, 64 hex digits each, from `digestsFrom` on (the rest are computed on emit). */
   digests: string | undefined;
+  /** Index of the first chunk in `digests`. */
+  digestsFrom: number;
   /** The worker's answer, while it is out. */
   reply: Promise<DigestedGroup> | undefined;
 }
@@ -129,6 +134,16 @@ export class RegionPipeline {
     const { queue, bytes } = this;
     const alg = this.digest.algorithm;
     for (;;) {
+      // Hold the next region and a byte beyond it (whether the input ends there decides its cuts).
+      const ahead = this.nextAt + this.regionBytes + 1;
+      if (!bytes.complete && bytes.length < ahead) await this.fill(ahead);
+      if (!this.thread && this.startWorker && bytes.length > this.regionBytes) this.thread = DigestThread.get();
+      const { thread } = this;
+      // Keep the worker fed first: emitting a region below takes this thread a while.
+      while (this.nextAt < bytes.length && thread?.computes(alg) && thread.backlog() < WORKER_BACKLOG) {
+        this.toWorker();
+        if (!bytes.complete) break;
+      }
       const head = queue[0];
       if (head?.cuts) {
         // The stitcher may re-cut up to a chunk (and a step) past the region's end.
@@ -139,11 +154,6 @@ export class RegionPipeline {
         if (this.source) bytes.releaseBefore(queue.reduce((min, r) => Math.min(min, r.start), this.stitcher.pos));
         return out;
       }
-      // Hold the next region and a byte beyond it (whether the input ends there decides its cuts).
-      const ahead = this.nextAt + this.regionBytes + 1;
-      if (!bytes.complete && bytes.length < ahead) await this.fill(ahead);
-      if (!this.thread && this.startWorker && bytes.length > this.regionBytes) this.thread = DigestThread.get();
-      const { thread } = this;
       // The worker takes regions in order, so ours finish oldest first: if fewer wait at the
       // worker than we have sent, the oldest is done (its reply is on the way).
       if (head?.reply && thread && thread.backlog() < this.atWorker) {
@@ -184,14 +194,26 @@ export class RegionPipeline {
     const end = Math.min(at + this.regionBytes, this.bytes.length);
     this.nextAt = end;
     const pos = this.stitcher.pos;
-    const region: Region = { start: this.queue.length === 0 && pos < end ? pos : at, end, cuts: undefined, digests: undefined, reply: undefined };
+    const region: Region = { start: this.queue.length === 0 && pos < end ? pos : at, end, cuts: undefined, digests: undefined, digestsFrom: 0, reply: undefined };
     this.queue.push(region);
     return region;
   }
 
   private here(): void {
     const region = this.take();
-    region.cuts = this.stitcher.speculate(region.start, region.end);
+    const cuts = this.stitcher.speculate(region.start, region.end);
+    region.cuts = cuts;
+    // Digest now, so that taking a region here costs this thread what it costs the worker and
+    // the split between them stays even; but not the first chunks of a speculative region,
+    // which the true chunking usually does not share (they are digested on emit if kept).
+    const from = region.start === this.stitcher.pos ? 0 : Math.min(SPECULATIVE_LEAD, cuts.ends.length);
+    let digests = '';
+    for (let j = from; j < cuts.ends.length; j++) {
+      const offset = cuts.start + (j === 0 ? 0 : cuts.ends[j - 1]!);
+      digests += this.digest.hashHex(this.bytes.view(offset, cuts.start + cuts.ends[j]!));
+    }
+    region.digests = digests;
+    region.digestsFrom = from;
   }
 
   private toWorker(): void {
@@ -241,12 +263,12 @@ export class RegionPipeline {
     const { gaps, from } = this.stitcher.stitch(region.cuts!);
     const out = this.withDigests(gaps);
     const { start, ends } = region.cuts!;
-    const { digests } = region;
+    const { digests, digestsFrom } = region;
     for (let j = from; j < ends.length; j++) {
       const offset = start + (j === 0 ? 0 : ends[j - 1]!);
       const end = start + ends[j]!;
       const bytes = this.bytes.view(offset, end);
-      out.push({ offset, length: end - offset, bytes, digest: digests ? digests.slice(64 * j, 64 * j + 64) : this.digest.hashHex(bytes) });
+      out.push({ offset, length: end - offset, bytes, digest: digests !== undefined && j >= digestsFrom ? digests.slice(64 * (j - digestsFrom), 64 * (j - digestsFrom) + 64) : this.digest.hashHex(bytes) });
     }
     return out;
   }
