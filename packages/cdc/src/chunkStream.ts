@@ -18,15 +18,17 @@ export interface ChunkStreamOptions extends ChunkerOptions {
    */
   readonly digest?: DigestAlgorithm | Digest;
   /**
-   * Where chunk digests are computed. `'auto'` digests on the calling thread until the stream
-   * has passed 1 MiB, then, on Node, shares the digests with a worker thread (one per process,
-   * started on first need and kept) while the calling thread goes on chunking: with a second
-   * core free, chunk + digest then runs at about the speed of the slower of the two (chunking
-   * plus copying on this thread, or the digest) instead of their sum; when the worker falls behind (no free core) the calling thread digests
-   * too, so it is never much slower than one thread. It applies to SHA-256 from node:crypto and
-   * BLAKE3 from hash-wasm (the defaults); in browsers and for small inputs digests stay on the
-   * calling thread. `'worker'` uses the worker from the first byte (and fails where there is
-   * none); `'main'` never uses it. The chunks, bytes and digests are the same either way.
+   * Where chunk digests (and, for FastCDC, chunking) are computed. `'auto'`, on Node, shares the
+   * work with a worker thread (one per process, started on first need and kept) once the input
+   * has passed one region (1 MiB, or 16 × `maxSize`): for FastCDC both threads chunk and digest
+   * regions and this thread joins them into exactly the sequential chunks; for Rabin and
+   * fixed-size chunks this thread chunks and the worker digests. With a second core free, chunk +
+   * digest then costs about half (FastCDC) or the larger (others) of the two jobs instead of their
+   * sum; when the worker falls behind (no free core) this thread takes work back, so it is never
+   * much slower than one thread. It applies to SHA-256 from node:crypto and BLAKE3 from hash-wasm
+   * (the defaults); in browsers and for small inputs everything stays on the calling thread.
+   * `'worker'` uses the worker from the first byte (and fails where there is none); `'main'`
+   * never uses it. The chunks, bytes and digests are the same either way.
    * @defaultValue `'auto'`
    */
   readonly digestIn?: DigestPlace;
@@ -47,8 +49,9 @@ export interface StreamChunk extends Chunk {
 const PLACES: readonly DigestPlace[] = ['auto', 'worker', 'main'];
 
 /**
- * Chunks a stream and digests each chunk. Memory stays bounded by `maxSize` plus one input
- * piece (plus, when digesting in the worker, three groups of ~1 MiB in flight).
+ * Chunks a stream and digests each chunk. Memory stays bounded: on one thread by `maxSize`
+ * plus one input piece; with the worker, a streamed source is also read ahead and held by
+ * regions (at most ~24 MiB, or 6 regions), and up to three region copies are in flight.
  *
  * @param source - a buffer, an (async) iterable of buffers, or a web ReadableStream
  * @param options - chunker options plus `digest` and `digestIn`
