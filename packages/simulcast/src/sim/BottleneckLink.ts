@@ -42,7 +42,7 @@ export class BottleneckLink {
   /**
    * @param trace - capacity over time
    * @param options - queue limit
-   * @throws {@link SimulcastError} `INVALID_OPTION` for an invalid limit
+   * @throws `SimulcastError` (from `@chorus/simulcast`) `INVALID_OPTION` for an invalid limit
    */
   constructor(trace: CapacityTrace, options: LinkOptions = {}) {
     this.trace = trace;

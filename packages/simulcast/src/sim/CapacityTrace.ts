@@ -39,7 +39,7 @@ export function traceDurationMs(trace: CapacityTrace): number {
  * @param fromMs - window start
  * @param toMs - window end, > fromMs
  * @returns bits per second
- * @throws {@link SimulcastError} `INVALID_NUMBER` for a non-finite or empty window
+ * @throws `SimulcastError` (from `@chorus/simulcast`) `INVALID_NUMBER` for a non-finite or empty window
  * @example
  * ```ts
  * capacityBps(trace, 0, 1000);
@@ -64,7 +64,7 @@ export function capacityBps(trace: CapacityTrace, fromMs: number, toMs: number):
  * @param startMs - where the window starts
  * @param durationMs - its length, at least one slot
  * @returns a new trace named `<name>[start+duration]`
- * @throws {@link SimulcastError} `INVALID_NUMBER` for out-of-range arguments
+ * @throws `SimulcastError` (from `@chorus/simulcast`) `INVALID_NUMBER` for out-of-range arguments
  * @example
  * ```ts
  * const first30s = sliceTrace(trace, 0, 30_000);
@@ -90,7 +90,7 @@ export function sliceTrace(trace: CapacityTrace, startMs: number, durationMs: nu
  * @param slotMs - slot length
  * @defaultValue name `"steps"`, slotMs 1
  * @returns the trace
- * @throws {@link SimulcastError} `INVALID_TRACE` for empty, negative or non-finite steps
+ * @throws `SimulcastError` (from `@chorus/simulcast`) `INVALID_TRACE` for empty, negative or non-finite steps
  * @example
  * ```ts
  * const t = stepTrace([{ ms: 10_000, bps: 2e6 }, { ms: 10_000, bps: 5e5 }]);

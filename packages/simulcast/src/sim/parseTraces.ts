@@ -42,7 +42,7 @@ function toText(input: string | Uint8Array, what: string): string {
  * @param name - a name for the trace
  * @defaultValue name `"mahimahi"`
  * @returns a 1 ms-slot trace lasting until the last opportunity
- * @throws {@link SimulcastError} `INVALID_TRACE` with the line number of the first bad line
+ * @throws `SimulcastError` (from `@chorus/simulcast`) `INVALID_TRACE` with the line number of the first bad line
  * @example
  * ```ts
  * const trace = parseMahimahi(readFileSync('ATT-LTE-driving.up', 'utf8'), 'ATT-LTE-driving.up');
@@ -81,7 +81,7 @@ export function parseMahimahi(input: string | Uint8Array, name = 'mahimahi'): Ca
  * @param name - the trace name for headerless two-column input
  * @defaultValue name `"throughput"`
  * @returns one trace per trace name, in order of first appearance
- * @throws {@link SimulcastError} `INVALID_TRACE` with the line number of the first bad line
+ * @throws `SimulcastError` (from `@chorus/simulcast`) `INVALID_TRACE` with the line number of the first bad line
  * @example
  * ```ts
  * const traces = parseThroughputLog(gunzipSync(readFileSync('norway-hsdpa-3g.tsv.gz')));

@@ -128,7 +128,7 @@ const DTX_PACKET_BYTES = 12;
  * @param trace - the bottleneck's capacity over time
  * @param options - mode, scenario, policy and model parameters
  * @returns aggregate metrics, per-track statistics and the per-window timeline
- * @throws {@link SimulcastError} `INVALID_OPTION` for invalid options; `UNKNOWN_TRACK` when the policy names a track the scenario lacks
+ * @throws `SimulcastError` (from `@chorus/simulcast`) `INVALID_OPTION` for invalid options; `UNKNOWN_TRACK` when the policy names a track the scenario lacks
  * @example
  * ```ts
  * const r = simulate(parseMahimahi(text, 'ATT-LTE-driving.up'), { mode: 'estimator' });
