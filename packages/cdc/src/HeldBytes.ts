@@ -27,6 +27,14 @@ export class HeldBytes {
    */
   append(piece: Uint8Array): void {
     if (piece.length === 0) return;
+    const last = this.pieces.length - 1;
+    const prev = this.pieces[last];
+    if (prev && prev.buffer === piece.buffer && prev.byteOffset + prev.length === piece.byteOffset) {
+      // The next bytes of the same buffer: one piece, so that chunks across them stay views.
+      this.pieces[last] = new Uint8Array(prev.buffer, prev.byteOffset, prev.length + piece.length);
+      this.length += piece.length;
+      return;
+    }
     this.pieces.push(piece);
     this.starts.push(this.length);
     this.length += piece.length;

@@ -117,15 +117,37 @@ export class RegionPipeline {
     await this.source?.return?.();
   }
 
-  /** Reads the source until `upTo` bytes are held or it ends. */
+  /**
+   * Reads the source until `upTo` bytes are held or it ends. Pieces are copied end to end into
+   * blocks (from 256 KiB, doubling up to a region), so that a chunk across pieces is still a
+   * view, not one more copy.
+   */
   private async fill(upTo: number): Promise<void> {
     const { bytes, source } = this;
     while (!bytes.complete && bytes.length < upTo) {
       const r = await source!.next();
-      if (r.done === true) bytes.complete = true;
-      else bytes.append(r.value.slice());
+      if (r.done === true) {
+        bytes.complete = true;
+        break;
+      }
+      const piece = r.value;
+      for (let i = 0; i < piece.length; ) {
+        let block = this.block;
+        if (!block || this.blockFill === block.length) {
+          block = this.block = new Uint8Array(Math.min(this.regionBytes, Math.max(256 << 10, 2 * (block?.length ?? 0))));
+          this.blockFill = 0;
+        }
+        const n = Math.min(piece.length - i, block.length - this.blockFill);
+        block.set(piece.subarray(i, i + n), this.blockFill);
+        bytes.append(block.subarray(this.blockFill, this.blockFill + n));
+        this.blockFill += n;
+        i += n;
+      }
     }
   }
+
+  private block: Uint8Array | undefined;
+  private blockFill = 0;
 
   /**
    * @returns the next chunks in order (possibly none), or undefined at the end
