@@ -10,6 +10,14 @@ import type { ResolvedChunkerOptions } from './options.js';
 // unfinished tail (< maxSize) back to the front costs little, small enough to stay in cache.
 const SLICE = 1 << 20;
 
+// Idle chunkers kept for reuse, by options: setting up a core (a WebAssembly instance, its
+// memory, the gear tables) costs a few hundred microseconds, as much as chunking a few hundred
+// KiB, and a service chunks many small uploads with the same options.
+const idle = new Map<string, GearChunker[]>();
+let idleBytes = 0;
+const IDLE_BYTES = 16 << 20;
+const keyOf = (o: ResolvedChunkerOptions): string => `${o.algorithm}/${o.minSize}/${o.avgSize}/${o.maxSize}/${o.normalization}/${o.seed}`;
+
 /**
  * FastCDC (2016 or 2020) over a WebAssembly window of `maxSize + max(maxSize, 1 MiB)` bytes:
  * input is copied in slice by slice, cut ({@link gearCuts}), and the unfinished chunk moved to
@@ -37,6 +45,41 @@ export class GearChunker implements Chunker {
     this.core = new GearCore(this.capacity, options.seed);
     const masks = masksFor(options.avgSize, options.normalization);
     this.core.setMasks(masks.small, masks.large);
+  }
+
+  /**
+   * A chunker for these options: an idle one put back with {@link GearChunker.release}, or a new one.
+   * @param options - resolved options with a FastCDC algorithm
+   * @returns a chunker at offset 0
+   */
+  static acquire(options: ResolvedChunkerOptions): GearChunker {
+    const c = idle.get(keyOf(options))?.pop();
+    if (!c) return new GearChunker(options);
+    idleBytes -= c.capacity;
+    c.reset(0);
+    return c;
+  }
+
+  /**
+   * Puts a chunker back for {@link GearChunker.acquire} (idle ones hold at most 16 MiB; the
+   * longest idle go first).
+   * The caller must not use it again.
+   * @param chunker - a chunker from {@link GearChunker.acquire}
+   */
+  static release(chunker: GearChunker): void {
+    if (chunker.capacity > IDLE_BYTES) return;
+    const key = keyOf(chunker.options);
+    const list = idle.get(key) ?? [];
+    if (list.includes(chunker)) return;
+    // Over budget: let go of the longest-idle ones (oldest options first), keeping the latest.
+    for (const [k, l] of idle) {
+      while (idleBytes + chunker.capacity > IDLE_BYTES && l.length > 0) idleBytes -= l.shift()!.capacity;
+      if (l.length === 0 && k !== key) idle.delete(k);
+      if (idleBytes + chunker.capacity <= IDLE_BYTES) break;
+    }
+    list.push(chunker);
+    idle.set(key, list);
+    idleBytes += chunker.capacity;
   }
 
   /**

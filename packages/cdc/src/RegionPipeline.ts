@@ -107,15 +107,20 @@ export class RegionPipeline {
     this.source = run.source;
     this.regionBytes = run.regionBytes ?? regionBytesFor(options);
     this.maxQueued = this.source ? Math.max(6, Math.floor(MAX_QUEUED_STREAM_BYTES / this.regionBytes)) : MAX_QUEUED;
-    this.chunker = new GearChunker(options);
+    this.chunker = GearChunker.acquire(options);
     this.step = Math.max(4096, options.avgSize);
     this.stitcher = new RegionStitcher(bytes, this.chunker, this.step);
   }
 
-  /** Closes the source (a consumer may stop early). */
+  /** Closes the source (a consumer may stop early) and puts the chunker back for reuse. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    GearChunker.release(this.chunker);
     await this.source?.return?.();
   }
+
+  private closed = false;
 
   /**
    * Reads the source until `upTo` bytes are held or it ends. Pieces are copied end to end into

@@ -1,7 +1,8 @@
 import type { Chunk } from './Chunker.js';
 import { createChunker } from './createChunker.js';
 import { requireBytes } from './inputGuard.js';
-import type { ChunkerOptions } from './options.js';
+import { GearChunker } from './GearChunker.js';
+import { resolveChunkerOptions, type ChunkerOptions } from './options.js';
 
 /**
  * Cuts a whole buffer into content-defined chunks.
@@ -17,8 +18,12 @@ import type { ChunkerOptions } from './options.js';
  */
 export function chunk(data: Uint8Array, options?: ChunkerOptions): Iterable<Chunk> {
   requireBytes(data, 'chunk(data)');
-  const chunker = createChunker(options);
+  const o = resolveChunkerOptions(options);
+  const gear = o.algorithm === 'fastcdc2020' || o.algorithm === 'fastcdc2016';
+  // FastCDC chunkers are reused: many small buffers would otherwise pay a core's set-up each.
+  const chunker = gear ? GearChunker.acquire(o) : createChunker(o);
   const out = chunker.push(data);
   for (const c of chunker.finish()) out.push(c);
+  if (gear) GearChunker.release(chunker as GearChunker);
   return out;
 }

@@ -1,5 +1,6 @@
 import { bytePieces, type ByteSource } from './byteSource.js';
-import type { Chunk } from './Chunker.js';
+import type { Chunk, Chunker } from './Chunker.js';
+import { GearChunker } from './GearChunker.js';
 import { createChunker } from './createChunker.js';
 import type { ResolvedChunkerOptions } from './options.js';
 import { loadRabin } from './rabin.js';
@@ -31,7 +32,16 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
  */
 export async function* chunkBatches(source: ByteSource, options: ResolvedChunkerOptions): AsyncGenerator<BytesChunk[]> {
   if (options.algorithm === 'rabin') await loadRabin();
-  const chunker = createChunker(options);
+  const gear = options.algorithm === 'fastcdc2020' || options.algorithm === 'fastcdc2016';
+  const chunker = gear ? GearChunker.acquire(options) : createChunker(options);
+  try {
+    yield* cut(source, chunker);
+  } finally {
+    if (gear) GearChunker.release(chunker as GearChunker);
+  }
+}
+
+async function* cut(source: ByteSource, chunker: Chunker): AsyncGenerator<BytesChunk[]> {
   // `held` holds copied bytes from `heldAt` up to the start of the current piece.
   let held: Uint8Array = new Uint8Array(0);
   let heldAt = 0;

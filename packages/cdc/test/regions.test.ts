@@ -235,3 +235,34 @@ describe('RegionPipeline: both threads chunk', () => {
     expect(await drain(() => pipeline.next())).toEqual(await sequential(bytes, o, 'sha256'));
   });
 });
+
+describe('GearChunker reuse', () => {
+  it('hands an idle chunker out once, reset, and never the same one to two users', async () => {
+    // Arrange: a chunker used, finished and put back (twice, which must not list it twice).
+    const o = resolveChunkerOptions({ avgSize: 1024, minSize: 256, maxSize: 4096 });
+    const used = GearChunker.acquire(o);
+    used.push(random(10_000, 1));
+    used.finish();
+    GearChunker.release(used);
+    GearChunker.release(used);
+    // Act
+    const a = GearChunker.acquire(o);
+    const b = GearChunker.acquire(o);
+    // Assert: one of them is the old one, starting over at offset 0; the other is new.
+    expect(a === used || b === used).toBe(true);
+    expect(a).not.toBe(b);
+    const bytes = random(20_000, 2);
+    expect([...a.push(bytes), ...a.finish()]).toEqual(plain(chunk(bytes, o)));
+    // Concurrent streams with the same options each get their own chunker.
+    const x = random(300_000, 3);
+    const y = random(300_000, 4);
+    const run = async (d: Uint8Array): Promise<Chunk[]> => {
+      const out: Chunk[] = [];
+      for await (const c of chunkStream(split(d, [1000, 70_000, 150_001]), { ...o, digestIn: 'main' })) out.push({ offset: c.offset, length: c.length });
+      return out;
+    };
+    const [gx, gy] = await Promise.all([run(x), run(y)]);
+    expect(gx).toEqual(plain(chunk(x, o)));
+    expect(gy).toEqual(plain(chunk(y, o)));
+  });
+});
