@@ -11,19 +11,29 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
  * @internal
  */
 export function assertJson(value: unknown, path: string, maxDepth: number, depth = 0): asserts value is JsonValue {
+  jsonLevels(value, path, maxDepth, depth);
+}
+
+/**
+ * {@link assertJson} that also says how many levels of arrays and objects `value` nests
+ * (0 for a primitive), so that a pre-encoded value knows where it may be placed.
+ * @internal
+ */
+export function jsonLevels(value: unknown, path: string, maxDepth: number, depth = 0): number {
   switch (typeof value) {
     case 'string':
     case 'boolean':
-      return;
+      return 0;
     case 'number':
       if (!Number.isFinite(value)) throw new WireError('invalid-field', 'numbers must be finite', path);
-      return;
+      return 0;
     case 'object': {
-      if (value === null) return;
+      if (value === null) return 0;
       if (depth >= maxDepth) throw new WireError('too-large', `payload nests deeper than ${maxDepth}`, path);
+      let deepest = 0;
       if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) assertJson(value[i], `${path}[${i}]`, maxDepth, depth + 1);
-        return;
+        for (let i = 0; i < value.length; i++) deepest = Math.max(deepest, jsonLevels(value[i], `${path}[${i}]`, maxDepth, depth + 1));
+        return deepest + 1;
       }
       const proto = Object.getPrototypeOf(value) as unknown;
       if (proto !== Object.prototype && proto !== null) {
@@ -33,9 +43,9 @@ export function assertJson(value: unknown, path: string, maxDepth: number, depth
         if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
           throw new WireError('invalid-field', `key "${key}" is not allowed`, path);
         }
-        assertJson((value as Record<string, unknown>)[key], path === '' ? key : `${path}.${key}`, maxDepth, depth + 1);
+        deepest = Math.max(deepest, jsonLevels((value as Record<string, unknown>)[key], path === '' ? key : `${path}.${key}`, maxDepth, depth + 1));
       }
-      return;
+      return deepest + 1;
     }
     default:
       throw new WireError('invalid-field', `${typeof value} is not a JSON value`, path);
@@ -51,10 +61,12 @@ export function assertJson(value: unknown, path: string, maxDepth: number, depth
 export class EncodedJson {
   /** @internal Use {@link encodeJson}. */
   constructor(
-    /** The value, as given. */
+    /** The value, as given (pre-encoded elements replaced by their values). */
     readonly value: JsonValue,
     /** @internal Its msgpack encoding. */
     readonly bytes: Uint8Array,
+    /** @internal How many levels of arrays and objects it nests. */
+    readonly levels: number,
   ) {}
 
   /** Size of the encoding in bytes. */

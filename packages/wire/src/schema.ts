@@ -1,7 +1,7 @@
 import { Decoder, Encoder } from '@msgpack/msgpack';
 import type { ByteReader } from './ByteReader.js';
-import type { ByteWriter } from './ByteWriter.js';
-import { EncodedJson, assertJson, type JsonValue } from './json.js';
+import { EncodedJson, assertJson, jsonLevels, type JsonValue } from './json.js';
+import { ByteWriter } from './ByteWriter.js';
 import { formatSnowflake, parseSnowflake } from './snowflake.js';
 import { WireError, withPath } from './WireError.js';
 
@@ -98,22 +98,45 @@ const snowflake: Schema<string> = make(
 
 /**
  * A JSON value, pre-encoded and limited to one level less than a payload may nest, so that it
- * stays within the limit as an element of an array.
+ * stays within the limit as an element of an array. An array may hold values encoded earlier:
+ * their bytes are copied, so a page can be encoded once from its cached messages.
  *
- * @param value - plain objects and arrays, strings, finite numbers, booleans, null
+ * @param value - plain objects and arrays, strings, finite numbers, booleans, null; or an array
+ * whose elements may be `EncodedJson`
  * @returns its encoding, for {@link FrameCodec.encodeResponse}
  * @throws {@link WireError} `invalid-field` for a value JSON cannot carry; `too-large` when it
  * nests deeper than {@link MAX_JSON_DEPTH} - 1 levels
  * @example
  * ```ts
- * const page = messages.map((m) => cache.get(m) ?? encodeJson(m));
+ * const page = encodeJson(messages.map((m) => cache.get(m) ?? encodeJson(m)));
  * socket.send(codec.encodeResponse(requestId, page));
  * ```
  */
-export function encodeJson(value: JsonValue): EncodedJson {
+export function encodeJson(value: JsonValue | readonly (JsonValue | EncodedJson)[]): EncodedJson {
+  if (Array.isArray(value) && value.some((e) => e instanceof EncodedJson)) {
+    const w = new ByteWriter();
+    w.arrayHeader(value.length);
+    const plain: JsonValue[] = new Array(value.length);
+    let deepest = 0;
+    for (let i = 0; i < value.length; i++) {
+      const e: unknown = value[i];
+      if (e instanceof EncodedJson) {
+        w.raw(e.bytes);
+        plain[i] = e.value;
+        deepest = Math.max(deepest, e.levels);
+      } else {
+        // Checked as an element of an element: two levels down.
+        deepest = Math.max(deepest, jsonLevels(e, `[${i}]`, MAX_JSON_DEPTH, 2));
+        w.raw(jsonEncoder.encodeSharedRef(e));
+        plain[i] = e as JsonValue;
+      }
+    }
+    if (deepest + 1 > MAX_JSON_DEPTH - 1) throw new WireError('too-large', `payload nests deeper than ${MAX_JSON_DEPTH - 1}`);
+    return new EncodedJson(plain, w.bytes(), deepest + 1);
+  }
   // Checked as an array element is: one level down.
-  assertJson(value, '', MAX_JSON_DEPTH, 1);
-  return new EncodedJson(value, jsonEncoder.encode(value));
+  const levels = jsonLevels(value, '', MAX_JSON_DEPTH, 1);
+  return new EncodedJson(value as JsonValue, jsonEncoder.encode(value), levels);
 }
 
 function writeJsonItem(w: ByteWriter, v: unknown, path: string, depth: number): void {

@@ -25,6 +25,20 @@ describe('pre-encoded JSON in responses', () => {
     );
   });
 
+  it('encodes an array of pre-encoded elements as the plain array, once for many answers', () => {
+    const codec = new FrameCodec();
+    fc.assert(
+      fc.property(fc.nat(0xffffffff), fc.array(fc.tuple(json, fc.boolean()), { minLength: 1 }), (id, items) => {
+        const plain = items.map(([v]) => v);
+        const page = encodeJson(items.map(([v, pre], i) => (pre || i === 0 ? encodeJson(v) : v)));
+        expect(page.bytes).toEqual(encodeJson(plain).bytes);
+        expect(page.value).toEqual(plain);
+        expect(codec.encodeResponse(id, page)).toEqual(codec.encode({ op: Op.Response, d: { id, result: plain } }));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('keeps its own copy of the bytes: later encodings do not change it', () => {
     fc.assert(
       fc.property(message, json, (m, other) => {
@@ -54,6 +68,12 @@ describe('pre-encoded JSON in responses', () => {
     const deepest = nest(MAX_JSON_DEPTH - 1);
     expect(codec.decode(codec.encodeResponse(1, [encodeJson(deepest)]))).toEqual({ op: Op.Response, d: { id: 1, result: [deepest] } });
     expect(() => encodeJson(nest(MAX_JSON_DEPTH))).toThrow(expect.objectContaining({ code: 'too-large' }) as Error);
+    // An array of pre-encoded values is one level deeper than its deepest element, plain or not.
+    const page = encodeJson([encodeJson(nest(MAX_JSON_DEPTH - 2))]);
+    expect(codec.decode(codec.encodeResponse(1, [page]))).toEqual({ op: Op.Response, d: { id: 1, result: [[nest(MAX_JSON_DEPTH - 2)]] } });
+    expect(() => encodeJson([encodeJson(nest(MAX_JSON_DEPTH - 1))])).toThrow(expect.objectContaining({ code: 'too-large' }) as Error);
+    expect(() => encodeJson([encodeJson(1), nest(MAX_JSON_DEPTH - 1)])).toThrow(expect.objectContaining({ code: 'too-large' }) as Error);
+    expect(() => encodeJson([encodeJson(1), { a: Number.NaN }])).toThrow(/\[1\]/);
   });
 
   it('is refused by a codec whose frame limit it exceeds', () => {
