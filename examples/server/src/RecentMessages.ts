@@ -15,6 +15,8 @@ interface Entry {
   messages: Message[];
   /** Whether `messages` is every message of the channel. */
   all: boolean;
+  /** The last page handed out, frozen, while nothing changed since (undefined after a change). */
+  page: readonly Message[] | undefined;
 }
 
 /**
@@ -58,15 +60,19 @@ export class RecentMessages {
    * The newest `limit` messages of a channel, ascending, when they are all held.
    * @param channelId - which channel
    * @param limit - page size (1..perChannel)
-   * @returns the page (a new array), or undefined when it must be read from the store
+   * @returns the page, or undefined when it must be read from the store. The page is frozen and
+   * is the same array for every read until the channel changes, so that encodings of it can be
+   * cached by identity (the gateway and the HTTP layer do).
    */
-  latest(channelId: string, limit: number): Message[] | undefined {
+  latest(channelId: string, limit: number): readonly Message[] | undefined {
     const e = this.entries.get(channelId);
     if (!e || (e.messages.length < limit && !e.all)) return undefined;
     // Most recently read last, so that eviction takes the channel read longest ago.
     this.entries.delete(channelId);
     this.entries.set(channelId, e);
-    return e.messages.slice(Math.max(0, e.messages.length - limit));
+    const size = Math.min(limit, e.messages.length);
+    if (e.page === undefined || e.page.length !== size) e.page = Object.freeze(e.messages.slice(e.messages.length - size));
+    return e.page;
   }
 
   /**
@@ -82,7 +88,7 @@ export class RecentMessages {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.entries.delete(oldest.value);
     }
-    this.entries.set(channelId, { messages, all: newest.length < this.perChannel });
+    this.entries.set(channelId, { messages, all: newest.length < this.perChannel, page: undefined });
   }
 
   /**
@@ -93,6 +99,7 @@ export class RecentMessages {
     const e = this.entries.get(m.channelId);
     if (!e) return;
     deepFreeze(m);
+    e.page = undefined;
     const list = e.messages;
     let at = list.length;
     while (at > 0 && compareIds(list[at - 1]!.id, m.id) > 0) at--;
@@ -110,10 +117,12 @@ export class RecentMessages {
    * @param m - the message as it now is
    */
   edited(m: Message): void {
-    const list = this.entries.get(m.channelId)?.messages;
-    if (!list) return;
-    const i = list.findIndex((x) => x.id === m.id);
-    if (i >= 0) list[i] = deepFreeze(m);
+    const e = this.entries.get(m.channelId);
+    if (!e) return;
+    const i = e.messages.findIndex((x) => x.id === m.id);
+    if (i < 0) return;
+    e.messages[i] = deepFreeze(m);
+    e.page = undefined;
   }
 
   /**
@@ -122,10 +131,12 @@ export class RecentMessages {
    * @param id - which message
    */
   removed(channelId: string, id: string): void {
-    const list = this.entries.get(channelId)?.messages;
-    if (!list) return;
-    const i = list.findIndex((x) => x.id === id);
-    if (i >= 0) list.splice(i, 1);
+    const e = this.entries.get(channelId);
+    if (!e) return;
+    const i = e.messages.findIndex((x) => x.id === id);
+    if (i < 0) return;
+    e.messages.splice(i, 1);
+    e.page = undefined;
   }
 
   /**

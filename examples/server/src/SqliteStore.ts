@@ -518,8 +518,9 @@ export class SqliteStore implements Store {
       rows = [...older.reverse(), ...newer];
     } else if (query.before === undefined && this.recent && query.limit <= this.recent.perChannel) {
       // The latest page, the read nearly every client makes: from memory when held.
+      // Frozen and shared by every read until the channel changes (see RecentMessages.latest).
       const held = this.recent.latest(channelId, query.limit);
-      if (held) return held;
+      if (held) return held as Message[];
       const newest = this.messageRows((this.mq(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE channel_id = ? ORDER BY id DESC LIMIT ?`).all(c, this.recent.perChannel) as Row[]).reverse());
       this.recent.fill(channelId, newest);
       return newest.slice(Math.max(0, newest.length - query.limit));

@@ -24,19 +24,25 @@ function itemBytes(item: unknown): Buffer {
 
 /**
  * The bytes of `JSON.stringify(body)` in UTF-8, with the elements of a top-level array that are
- * frozen objects taken from a cache keyed by identity.
+ * frozen objects taken from a cache keyed by identity, and a frozen array of such elements (and
+ * primitives) cached whole. The same Buffer may be returned again: send it, do not change it.
  *
  * @param body - a response body
  * @returns its JSON, byte for byte what `Buffer.from(JSON.stringify(body))` gives
  */
 export function jsonBytes(body: unknown): Buffer {
   if (!Array.isArray(body)) return Buffer.from(JSON.stringify(body) ?? 'null');
+  const held = cache.get(body);
+  if (held !== undefined) return held;
   const parts: Buffer[] = new Array(body.length);
   let length = body.length === 0 ? 2 : body.length + 1;
+  let stable = Object.isFrozen(body);
   for (let i = 0; i < body.length; i++) {
-    const b = itemBytes(body[i]);
+    const item: unknown = body[i];
+    const b = itemBytes(item);
     parts[i] = b;
     length += b.length;
+    if (item !== null && typeof item === 'object' && !Object.isFrozen(item)) stable = false;
   }
   const out = Buffer.allocUnsafe(length);
   out[0] = 0x5b; // [
@@ -47,6 +53,9 @@ export function jsonBytes(body: unknown): Buffer {
     at += parts[i]!.length;
   }
   out[at] = 0x5d; // ]
+  // A frozen page of frozen items (the store's latest page, the same array until its channel
+  // changes) is kept whole. Callers get the same Buffer each time: they send it, never write to it.
+  if (stable) cache.set(body, out);
   return out;
 }
 

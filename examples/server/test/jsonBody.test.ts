@@ -30,6 +30,16 @@ describe('jsonBytes', () => {
     expect(jsonBody([m])).toBe('[{"content":"after"}]');
   });
 
+  it('keeps a frozen page of frozen items whole, but not one holding an object that can change', () => {
+    const page = deepFreeze([{ content: 'a' }, { content: 'b' }, 3]);
+    expect(jsonBytes(page)).toBe(jsonBytes(page));
+    const m = { content: 'before' };
+    const mixed = Object.freeze([Object.freeze({ content: 'fixed' }), m]);
+    expect(jsonBody(mixed)).toBe('[{"content":"fixed"},{"content":"before"}]');
+    m.content = 'after';
+    expect(jsonBody(mixed)).toBe('[{"content":"fixed"},{"content":"after"}]');
+  });
+
   it('deepFreeze freezes nested objects and arrays', () => {
     const m = deepFreeze({ reactions: [{ emoji: 'x', userIds: ['1'] }], mentions: ['2'] });
     expect(Object.isFrozen(m.reactions[0]!.userIds)).toBe(true);

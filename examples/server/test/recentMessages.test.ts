@@ -8,6 +8,30 @@ import { SnowflakeGenerator, compareIds, type Message } from '../src/index.js';
 const msg = (id: string, channelId = 'c', content = `m${id}`): Message => ({ id, channelId, authorId: '1', content, replyTo: null, mentions: [], editedAt: null, reactions: [] });
 
 describe('RecentMessages', () => {
+  it('hands out one frozen page per channel until the channel changes', () => {
+    const recent = new RecentMessages({ perChannel: 10 });
+    recent.fill('c', [msg('1'), msg('2'), msg('3')]);
+    const page = recent.latest('c', 2)!;
+    expect(Object.isFrozen(page)).toBe(true);
+    expect(recent.latest('c', 2)).toBe(page);
+    expect(recent.latest('c', 3)).toEqual([msg('1'), msg('2'), msg('3')]);
+    const p2 = recent.latest('c', 2)!;
+    expect(p2).toEqual(page);
+    recent.added(msg('4'));
+    expect(recent.latest('c', 2)).toEqual([msg('3'), msg('4')]);
+    const p3 = recent.latest('c', 2)!;
+    recent.edited(msg('4', 'c', 'edited'));
+    expect(recent.latest('c', 2)).not.toBe(p3);
+    expect(recent.latest('c', 2)![1]!.content).toBe('edited');
+    recent.removed('c', '4');
+    expect(recent.latest('c', 2)).toEqual([msg('2'), msg('3')]);
+    // Changes to messages it does not hold leave the page as it was.
+    const p4 = recent.latest('c', 2)!;
+    recent.edited(msg('99'));
+    recent.removed('c', '98');
+    expect(recent.latest('c', 2)).toBe(p4);
+  });
+
   it('answers only with exactly the newest messages, whatever the order of changes (property, brute-force reference)', () => {
     const op = fc.oneof(
       fc.record({ k: fc.constant('add' as const), id: fc.integer({ min: 1, max: 24 }) }),
