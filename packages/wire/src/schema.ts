@@ -113,58 +113,55 @@ const snowflake: Schema<string> = make(
  * ```
  */
 export function encodeJson(value: JsonValue | readonly (JsonValue | EncodedJson)[]): EncodedJson {
-  if (Array.isArray(value) && value.some((e) => e instanceof EncodedJson)) {
+  if (hasEncoded(value)) {
     const w = new ByteWriter();
-    w.arrayHeader(value.length);
-    const plain: JsonValue[] = new Array(value.length);
-    let deepest = 0;
-    for (let i = 0; i < value.length; i++) {
-      const e: unknown = value[i];
-      if (e instanceof EncodedJson) {
-        w.raw(e.bytes);
-        plain[i] = e.value;
-        deepest = Math.max(deepest, e.levels);
-      } else {
-        // Checked as an element of an element: two levels down.
-        deepest = Math.max(deepest, jsonLevels(e, `[${i}]`, MAX_JSON_DEPTH, 2));
-        w.raw(jsonEncoder.encodeSharedRef(e));
-        plain[i] = e as JsonValue;
-      }
-    }
-    if (deepest + 1 > MAX_JSON_DEPTH - 1) throw new WireError('too-large', `payload nests deeper than ${MAX_JSON_DEPTH - 1}`);
-    return new EncodedJson(plain, w.bytes(), deepest + 1);
+    // Its elements are checked two levels down: it must itself fit as an element.
+    const levels = writeMixedArray(w, value, 2) + 1;
+    if (levels > MAX_JSON_DEPTH - 1) throw new WireError('too-large', `payload nests deeper than ${MAX_JSON_DEPTH - 1}`);
+    return new EncodedJson(value.map((e) => (e instanceof EncodedJson ? e.value : e)), w.bytes(), levels);
   }
   // Checked as an array element is: one level down.
   const levels = jsonLevels(value, '', MAX_JSON_DEPTH, 1);
   return new EncodedJson(value as JsonValue, jsonEncoder.encode(value), levels);
 }
 
-function writeJsonItem(w: ByteWriter, v: unknown, path: string, depth: number): void {
-  if (v instanceof EncodedJson) {
-    w.raw(v.bytes);
-    return;
+function hasEncoded(v: unknown): v is readonly (JsonValue | EncodedJson)[] {
+  return Array.isArray(v) && v.some((e) => e instanceof EncodedJson);
+}
+
+/**
+ * Writes an array some of whose elements are pre-encoded (copied as they are: msgpack encodes an
+ * array as its header then each element alone, so the bytes are those of the plain array), the
+ * others checked at nesting `depth` and encoded. Returns the deepest element's levels.
+ */
+function writeMixedArray(w: ByteWriter, v: readonly unknown[], depth: number): number {
+  w.arrayHeader(v.length);
+  let deepest = 0;
+  for (let i = 0; i < v.length; i++) {
+    const e: unknown = v[i];
+    // Tested here so that the common case builds no path string.
+    if (e instanceof EncodedJson) {
+      w.raw(e.bytes);
+      deepest = Math.max(deepest, e.levels);
+    } else {
+      deepest = Math.max(deepest, jsonLevels(e, `[${i}]`, MAX_JSON_DEPTH, depth));
+      // The writer copies the bytes, so the encoder's own buffer can be lent rather than copied.
+      w.raw(jsonEncoder.encodeSharedRef(e));
+    }
   }
-  assertJson(v, path, MAX_JSON_DEPTH, depth);
-  // The writer copies the bytes, so the encoder's own buffer can be lent rather than copied.
-  w.raw(jsonEncoder.encodeSharedRef(v));
+  return deepest;
 }
 
 const json: Schema<JsonValue> = make(
   'json',
   (w, v) => {
-    // Pre-encoded values are copied as they are: whole, or as the elements of an array (msgpack
-    // encodes an array as its header then each element alone, so the bytes are the same).
-    if (Array.isArray(v) && v.some((e) => e instanceof EncodedJson)) {
-      w.arrayHeader(v.length);
-      for (let i = 0; i < v.length; i++) {
-        const e: unknown = v[i];
-        // Tested here so that the common case builds no path string.
-        if (e instanceof EncodedJson) w.raw(e.bytes);
-        else writeJsonItem(w, e, `[${i}]`, 1);
-      }
-      return;
+    // Pre-encoded values are copied as they are: whole, or as the elements of an array.
+    if (v instanceof EncodedJson) w.raw(v.bytes);
+    else if (hasEncoded(v)) writeMixedArray(w, v, 1);
+    else {
+      assertJson(v, '', MAX_JSON_DEPTH);
+      w.raw(jsonEncoder.encodeSharedRef(v));
     }
-    writeJsonItem(w, v, '', 0);
   },
   (r) => {
     const { start, end } = r.skipValue('', MAX_JSON_DEPTH);
