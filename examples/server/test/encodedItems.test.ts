@@ -6,16 +6,18 @@ import { deepFreeze } from '../src/jsonBody.js';
 
 const codec = new FrameCodec();
 // What a client decodes: JSON's rules (-0 is 0), and no prototype-reaching keys (wire refuses them).
+const allowed = (v: unknown): boolean => !/"(__proto__|constructor|prototype)":/.test(JSON.stringify(v));
 const json = fc
   .jsonValue({ maxDepth: 4 })
-  .filter((v) => !JSON.stringify(v).match(/"(__proto__|constructor|prototype)":/))
+  .filter(allowed)
   .map((v) => JSON.parse(JSON.stringify(v)) as JsonValue);
+const record = fc.dictionary(fc.string(), fc.string({ unit: 'binary' })).filter(allowed);
 const answer = (body: unknown): unknown => codec.decode(codec.encodeResponse(1, withEncodedItems(body)));
 
 describe('withEncodedItems', () => {
   it('answers exactly the body, frozen or not, read once or twice', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(json, fc.dictionary(fc.string(), fc.string({ unit: 'binary' })))), fc.boolean(), (list, freeze) => {
+      fc.property(fc.array(fc.oneof(json, record)), fc.boolean(), (list, freeze) => {
         const body = JSON.parse(JSON.stringify(list)) as JsonValue[];
         if (freeze) deepFreeze(body);
         const expected = { op: Op.Response, d: { id: 1, result: JSON.parse(JSON.stringify(list)) as unknown } };
