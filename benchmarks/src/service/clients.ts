@@ -210,8 +210,9 @@ export async function bareTarget(gatewayUrl: string, pop: Population): Promise<L
       // A page answer: "#<id>|<count>|<JSON array>".
       if (data[0] === 0x23) {
         const head = data.toString('latin1', 0, 32).split('|');
-        const cb = pages.get(Number(head[0]!.slice(1)));
-        pages.delete(Number(head[0]!.slice(1)));
+        const id = Number(head[0]!.slice(1));
+        const cb = pages.get(id);
+        pages.delete(id);
         cb?.(Number(head[1]));
         return;
       }
