@@ -1,45 +1,10 @@
 import { ShardError, shown } from './errors.js';
-import { fmix64, fmixLow, jumpKeyInto } from './jumpKey.js';
+import { jumpBucket } from './jumpBucket.js';
+import { jumpKeyInto, jumpWord } from './jumpKey.js';
 import type { Key } from './key.js';
 import { NodeSet, checkCount, checkOptions, emptyError } from './NodeSet.js';
 import type { NodeSpec, Placement } from './Placement.js';
 import { PlacementBase } from './PlacementBase.js';
-
-// The LCG multiplier of Lamping & Veach, 2862933555777941757, as 32-bit halves and 16-bit limbs.
-const CH = 0x27bb2ee6 | 0;
-const CL = 0x87b0b0fd | 0;
-const CL0 = 0xb0fd;
-const CL1 = 0x87b0;
-const TWO31 = 2147483648;
-
-/**
- * Jump consistent hash (Lamping & Veach, "A Fast, Minimal Memory, Consistent Hash Algorithm",
- * 2014) of the 64-bit key (hi, lo) into `buckets` (1 to 2^31 - 1) buckets. Bit-for-bit the
- * paper's C code: the LCG step is 64-bit integer math on 32-bit halves, the jump is the same
- * double division.
- *
- * @internal
- */
-export function jumpBucket(hi: number, lo: number, buckets: number): number {
-  let kh = hi | 0, kl = lo | 0;
-  let b = 0;
-  for (;;) {
-    // key = key * C + 1 (mod 2^64)
-    const a0 = kl & 0xffff, a1 = kl >>> 16;
-    const t = Math.imul(a0, CL0);
-    const m1 = (Math.imul(a1, CL0) + (t >>> 16)) | 0;
-    const m2 = (Math.imul(a0, CL1) + (m1 & 0xffff)) | 0;
-    kh = (Math.imul(a1, CL1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(kh, CL) + Math.imul(kl, CH)) | 0;
-    kl = (Math.imul(kl, CL) + 1) | 0;
-    if (kl === 0) kh = (kh + 1) | 0;
-    // j = (b + 1) * (2^31 / ((key >> 33) + 1)), truncated. j < buckets holds exactly when
-    // floor(j) < buckets (buckets is an integer), so the test comes first, and the truncation
-    // is then | 0 (j < 2^31), not Math.floor: measured ~20% faster than the paper's loop shape.
-    const j = (b + 1) * (TWO31 / ((kh >>> 1) + 1));
-    if (j >= buckets) return b;
-    b = j | 0;
-  }
-}
 
 /**
  * Jump consistent hash of a raw unsigned 64-bit key, for interoperating with other
@@ -98,8 +63,13 @@ export interface JumpHashOptions {
 export class JumpHash extends PlacementBase implements Placement {
   /** Always `'jump'`. */
   readonly scheme: 'jump' = 'jump';
-  // The node ids (this.set.ids), one indirection closer to the lookup.
+  // The node ids by bucket: an unfrozen copy of this.set.ids, because V8 does not inline element
+  // loads from frozen arrays (each lookup paid a KeyedLoadIC call for the final ids[bucket]).
   private readonly ids: readonly string[];
+  // The seed's halves as int32, which V8 keeps as small integers (PlacementBase's uint32 halves
+  // are boxed doubles whenever they are 2^31 or more).
+  private readonly sh: number;
+  private readonly sl: number;
 
   /**
    * @param nodes - node ids in bucket order (or `{ node }` objects with weight 1)
@@ -110,7 +80,9 @@ export class JumpHash extends PlacementBase implements Placement {
     checkOptions(options);
     super(NodeSet.parse(nodes, false, 'given'), options.seed ?? 0);
     if (this.set.ids.length > 0x7fffffff) throw new ShardError('BAD_OPTION', 'jump hash supports at most 2^31 - 1 buckets');
-    this.ids = this.set.ids;
+    this.ids = this.set.ids.slice();
+    this.sh = this.seedHi | 0;
+    this.sl = this.seedLo | 0;
   }
 
   /**
@@ -132,12 +104,12 @@ export class JumpHash extends PlacementBase implements Placement {
    */
   lookup(key: Key): string {
     const ids = this.ids;
-    // Integer keys, the common case for numbered shards, skip the generic dispatch and keep the
-    // jump key's halves in locals (fmix64 is jumpKeyInto's integer rule, without the object).
+    // Integer keys, the common case for numbered shards, skip the generic dispatch: jumpKeyInto's
+    // integer rule (the 8-byte word XOR the seed, through fmix64) and the jump in registers, in a
+    // path small enough for V8 to inline into the caller.
     if (typeof key === 'number' && Number.isSafeInteger(key)) {
-      const hi = fmix64(Math.floor(key / 0x100000000) ^ this.seedHi, (key | 0) ^ this.seedLo);
       if (ids.length === 0) throw emptyError();
-      return ids[jumpBucket(hi, fmixLow[0]!, ids.length)]!;
+      return ids[jumpWord(Math.floor(key / 4294967296) ^ this.sh, (key | 0) ^ this.sl, ids.length)]!;
     }
     return ids[this.bucketOf(key)]!;
   }

@@ -1,4 +1,5 @@
 import { hashKeyInto, badKey, scratchBytes, utf8Scratch, type Key } from './key.js';
+import { jumpBucket } from './jumpBucket.js';
 import type { Hash64 } from './xxHash64.js';
 
 // The 64-bit key that JumpHash feeds to the jump: XXH64 of the key's bytes, except for keys of
@@ -8,53 +9,60 @@ import type { Hash64 } from './xxHash64.js';
 // 32-bit halves that is most of an integer lookup's cost. Keeping the rule by byte length, not
 // by key type, keeps the integer 5 and the bytes 05 00 00 00 00 00 00 00 on the same bucket.
 
-// fmix64's multipliers 0xff51afd7ed558ccd and 0xc4ceb9fe1a85ec53 as 32-bit halves and 16-bit limbs.
-const C1H = 0xff51afd7 | 0, C1L = 0xed558ccd | 0, C1L0 = 0x8ccd, C1L1 = 0xed55;
-const C2H = 0xc4ceb9fe | 0, C2L = 0x1a85ec53 | 0, C2L0 = 0xec53, C2L1 = 0x1a85;
-
 /**
- * The low half of the last {@link fmix64} result, as an int32. A typed array, not a module
- * variable or an object field: V8 boxes numbers outside the small-integer range stored in those,
- * and an unsigned half is above 2^31 half of the time.
+ * The jump bucket of the 8-byte key word (vh, vl), already XORed with the seed: fmix64 of the
+ * word, then {@link jumpBucket}, with both halves kept in registers throughout. Integer lookups
+ * take this path. Written out, with its constants as locals and not module constants, for the
+ * reasons given in jumpBucket.ts, and small enough (under V8's 460 bytes of bytecode) to inline.
  *
  * @internal
  */
-export const fmixLow: Int32Array = new Int32Array(1);
+export function jumpWord(vh: number, vl: number, buckets: number): number {
+  const imul = Math.imul;
+  const m16 = 0xffff;
+  // k ^= k >> 33 (the high half is unchanged); k *= 0xff51afd7_ed558ccd. Each product's low
+  // half is Math.imul; the carry into the high half comes from 16-bit limbs, as in xxHash64.ts.
+  let h = vh | 0, l = (vl ^ (vh >>> 1)) | 0;
+  let a0 = l & m16, a1 = l >>> 16;
+  let t = imul(a0, 0x8ccd);
+  let m1 = (imul(a1, 0x8ccd) + (t >>> 16)) | 0;
+  let m2 = (imul(a0, 0xed55) + (m1 & m16)) | 0;
+  h = (imul(a1, 0xed55) + (m1 >>> 16) + (m2 >>> 16) + imul(h, 0xed558ccd | 0) + imul(l, 0xff51afd7 | 0)) | 0;
+  // k ^= k >> 33; k *= 0xc4ceb9fe_1a85ec53
+  l = imul(l, 0xed558ccd | 0) ^ (h >>> 1);
+  a0 = l & m16;
+  a1 = l >>> 16;
+  t = imul(a0, 0xec53);
+  m1 = (imul(a1, 0xec53) + (t >>> 16)) | 0;
+  m2 = (imul(a0, 0x1a85) + (m1 & m16)) | 0;
+  h = (imul(a1, 0x1a85) + (m1 >>> 16) + (m2 >>> 16) + imul(h, 0x1a85ec53) + imul(l, 0xc4ceb9fe | 0)) | 0;
+  // k ^= k >> 33
+  return jumpBucket(h, imul(l, 0x1a85ec53) ^ (h >>> 1), buckets);
+}
 
-// One fmix64 round on (h, l): k ^= k >> 33, then k *= C (mod 2^64), C given as its halves and its
-// low half's 16-bit limbs. Returns the high half; the low half goes to fmixLow. A helper of its
-// own because fmix64 written out in one function is past V8's inlining limit (460 bytes of
-// bytecode), and an integer lookup then pays a call; two small rounds inline.
-function fmixRound(h: number, l: number, ch: number, cl: number, c0: number, c1: number): number {
+// One fmix64 round on (h, l) into out: k ^= k >> 33, then k *= C (mod 2^64), C given as its
+// halves and its low half's 16-bit limbs. For the generic path (bucketOf, lookupN), which needs
+// the 64-bit key itself.
+function fmixRound(h: number, l: number, ch: number, cl: number, c0: number, c1: number, out: Hash64): void {
   l ^= h >>> 1;
   const a0 = l & 0xffff, a1 = l >>> 16;
   const t = Math.imul(a0, c0);
   const m1 = (Math.imul(a1, c0) + (t >>> 16)) | 0;
   const m2 = (Math.imul(a0, c1) + (m1 & 0xffff)) | 0;
-  fmixLow[0] = Math.imul(l, cl);
-  return (Math.imul(a1, c1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, cl) + Math.imul(l, ch)) | 0;
+  out.hi = (Math.imul(a1, c1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, cl) + Math.imul(l, ch)) | 0;
+  out.lo = Math.imul(l, cl);
 }
 
 /**
- * MurmurHash3's fmix64 of the 64-bit word (vh, vl): k ^= k >> 33; k *= C1; k ^= k >> 33;
- * k *= C2; k ^= k >> 33. Returns the high half as an int32 and leaves the low half in
- * {@link fmixLow}, so that an integer lookup keeps both halves in registers (a call that returns
- * the pair through an object costs a boxed double per half). Each 64-bit product's low half is
- * Math.imul; its carry comes from 16-bit limbs, as in xxHash64.ts.
- *
- * @internal
+ * MurmurHash3's fmix64 of the 64-bit word (vh, vl) into `out` as unsigned halves: k ^= k >> 33;
+ * k *= 0xff51afd7ed558ccd; k ^= k >> 33; k *= 0xc4ceb9fe1a85ec53; k ^= k >> 33.
  */
-export function fmix64(vh: number, vl: number): number {
-  const h1 = fmixRound(vh | 0, vl | 0, C1H, C1L, C1L0, C1L1);
-  const h = fmixRound(h1, fmixLow[0]!, C2H, C2L, C2L0, C2L1);
-  fmixLow[0] = fmixLow[0]! ^ (h >>> 1);
-  return h;
-}
-
-/** {@link fmix64} of (vh, vl) into `out` as unsigned halves. */
 function fmix64Into(vh: number, vl: number, out: Hash64): void {
-  out.hi = fmix64(vh, vl) >>> 0;
-  out.lo = fmixLow[0]! >>> 0;
+  fmixRound(vh | 0, vl | 0, 0xff51afd7 | 0, 0xed558ccd | 0, 0x8ccd, 0xed55, out);
+  fmixRound(out.hi, out.lo, 0xc4ceb9fe | 0, 0x1a85ec53, 0xec53, 0x1a85, out);
+  const h = out.hi;
+  out.hi = h >>> 0;
+  out.lo = (out.lo ^ (h >>> 1)) >>> 0;
 }
 
 function word8Into(b: Uint8Array, sh: number, sl: number, out: Hash64): void {

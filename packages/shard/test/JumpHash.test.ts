@@ -29,6 +29,32 @@ describe('jumpHash', () => {
     expect(jumpHash(M64, 0x7fffffff)).toBe(jumpReference(M64, 0x7fffffff));
   });
 
+  it('equals the paper’s algorithm where j is a whole number or lands exactly on the bucket count', () => {
+    // Arrange: a key whose LCG state after `steps` steps has (state >> 33) + 1 = 2^e, so that
+    // step's quotient 2^31 / 2^e is exact and j = (b + 1) * 2^(31 - e) is a whole number; bucket
+    // counts near powers of two make j = buckets happen too. Random keys almost never do either.
+    const C = 2862933555777941757n;
+    let inv = C; // C^-1 mod 2^64 by Newton's iteration (each round doubles the correct bits)
+    for (let i = 0; i < 6; i++) inv = (inv * (2n - C * inv)) & M64;
+    const keyBefore = (state: bigint, steps: number): bigint => {
+      let k = state;
+      for (let i = 0; i < steps; i++) k = ((k - 1n) * inv) & M64;
+      return k;
+    };
+    const buckets = fc.oneof(
+      fc.integer({ min: 1, max: 0x7fffffff }),
+      fc.integer({ min: 0, max: 31 }).chain((e) => fc.integer({ min: Math.max(1, 2 ** e - 2), max: Math.min(0x7fffffff, 2 ** e + 2) })),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 31 }), fc.bigInt({ min: 0n, max: (1n << 33n) - 1n }), fc.integer({ min: 1, max: 6 }), buckets, (e, low, steps, n) => {
+        const key = keyBefore((((1n << BigInt(e)) - 1n) << 33n) | low, steps);
+        // Act / Assert
+        expect(jumpHash(key, n)).toBe(jumpReference(key, n));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('moves a key only to the new bucket when buckets grow (monotone)', () => {
     fc.assert(
       fc.property(fc.bigInt({ min: 0n, max: M64 }), fc.integer({ min: 1, max: 5000 }), (key, n) => {
