@@ -8,7 +8,9 @@ import { prepareTracks, type PreparedTrack, type TrackInput } from './tracks.js'
 export interface LayerSelectorOptions {
   /** The clock, in milliseconds. @defaultValue `() => performance.now()` */
   readonly now?: () => number;
-  /** Upgrades need the budget to exceed the upgraded total by this fraction. @defaultValue 0.15 */
+  /**
+   * Spatial upgrades need the budget to exceed the upgraded total by this fraction. @defaultValue 0.08
+   */
   readonly upgradeMargin?: number;
   /** ...and the lowest budget over this many ms must pay for it (the budget held). @defaultValue 4000 */
   readonly upgradeHoldMs?: number;
@@ -17,29 +19,50 @@ export interface LayerSelectorOptions {
    * (a long window with a low quantile ignores single dips but not a trend). @defaultValue 0
    */
   readonly upgradeQuantile?: number;
-  /** Paused tracks resume only with this much headroom. @defaultValue 0.2 */
+  /** Paused tracks resume only with this much headroom. @defaultValue 0.1 */
   readonly resumeMargin?: number;
   /**
    * ...and the budget must have held that headroom this long, in ms. A paused track is frozen, so
-   * it resumes soon: on the benchmark traces 300 ms with 20% headroom freezes 15% less than 1 s
-   * with 30% at about the same switch rate and overshoot. @defaultValue 300
+   * it resumes soon. @defaultValue 100
    */
   readonly resumeHoldMs?: number;
   /**
-   * An emergency downgrade lowers tracks until this fraction of the budget is left free, so that
-   * the keyframes the switch asks for fit too. @defaultValue 0.1
+   * An emergency downgrade that changes a spatial layer lowers tracks until this fraction of the
+   * budget is left free, so that the keyframes the switch asks for fit too. @defaultValue 0.1
    */
   readonly headroom?: number;
-  /** Minimum time between two non-emergency changes of one track, in ms (resumes and restores are exempt). @defaultValue 7000 */
+  /**
+   * The selected total counts as over budget above `(1 - fitMargin) × budget`: frames arrive in
+   * bursts (a 15 fps screen share's base layer sends 3 or 4 frames in a given second), so a total
+   * at the budget's edge overshoots it in about half the seconds. @defaultValue 0.04
+   */
+  readonly fitMargin?: number;
+  /**
+   * Minimum time between a track's spatial changes that are not emergencies, in ms (resumes and
+   * restores are exempt). @defaultValue 4000
+   */
   readonly minChangeIntervalMs?: number;
   /**
    * A track lowered by an emergency may return to the layer it had (no higher) as soon as the
    * budget has paid for that layer with `upgradeMargin` for this long, in ms, without waiting for
-   * `upgradeHoldMs` or `minChangeIntervalMs`: the layer was sustained before the dip. @defaultValue 1000
+   * `upgradeHoldMs` or `minChangeIntervalMs`: the layer was sustained before the dip. @defaultValue 500
    */
   readonly restoreHoldMs?: number;
   /** How long after an emergency downgrade the track may still be restored that way, in ms. @defaultValue 10000 */
   readonly restoreWindowMs?: number;
+  /**
+   * Temporal fill: budget left over after the spatial decisions raises a track's frame rate
+   * (a higher temporal layer of the spatial layer it has) when the budget has exceeded the raised
+   * total by this fraction... @defaultValue 0.06
+   */
+  readonly temporalMargin?: number;
+  /** ...for this long, in ms (the lowest budget over it counts). @defaultValue 2000 */
+  readonly temporalHoldMs?: number;
+  /**
+   * ...and not sooner than this after the track's last change, in ms; this also spaces any
+   * upgrade after a temporal change. @defaultValue 3000
+   */
+  readonly temporalMinIntervalMs?: number;
 }
 
 /** The selector's answer for one track at one tick. */
@@ -56,6 +79,8 @@ export interface LayerDecision {
 interface TrackState {
   layer: Layer | null;
   lastChangeMs: number;
+  /** When the spatial layer last changed (or the track paused or resumed). */
+  lastSpatialMs: number;
   /** The layer held before the last emergency downgrade, while it may still be restored. */
   restore: Layer | null;
   /** When that emergency downgrade happened. */
@@ -68,11 +93,16 @@ interface TrackState {
  * Stateful layer selection for one subscriber: {@link allocate}'s answer with stability rules so
  * that pictures neither congest the link nor flip between layers.
  *
- * - Over budget, tracks are lowered at once, lowest service class first, only as far as needed;
- *   one track's single step is preferred when it suffices, so that a dip changes one track.
- * - A track is raised only when the budget has exceeded the raised total by `upgradeMargin` for
- *   `upgradeHoldMs` (its `upgradeQuantile`), and not sooner than `minChangeIntervalMs` after its
- *   last change.
+ * - Over budget (above `1 - fitMargin` of it), tracks are lowered at once, lowest service class
+ *   first, only as far as needed: by temporal layers alone (no keyframe, no change of resolution)
+ *   when that suffices; otherwise one track's single step is preferred, so that a dip changes
+ *   one track.
+ * - A track's spatial layer is raised only when the budget has exceeded the raised total by
+ *   `upgradeMargin` for `upgradeHoldMs` (its `upgradeQuantile`), and not sooner than
+ *   `minChangeIntervalMs` after its last spatial change.
+ * - Budget left over raises frame rates (temporal fill): a higher temporal layer of the spatial
+ *   layer a track has, when the budget has exceeded the raised total by `temporalMargin` for
+ *   `temporalHoldMs`, not sooner than `temporalMinIntervalMs` after the track's last change.
  * - A track an emergency lowered returns to its former layer (no higher) once the budget has paid
  *   for it with `upgradeMargin` for `restoreHoldMs`, within `restoreWindowMs` of the dip.
  * - A paused track resumes only with `resumeMargin` of headroom.
@@ -98,6 +128,10 @@ export class LayerSelector {
   private readonly headroom: number;
   private readonly restoreHoldMs: number;
   private readonly restoreWindowMs: number;
+  private readonly temporalMargin: number;
+  private readonly temporalHoldMs: number;
+  private readonly temporalMinIntervalMs: number;
+  private readonly fitMargin: number;
   private readonly states = new Map<string, TrackState>();
   private generation = 0;
   // Budgets of recent updates (time, bps), oldest first, spanning the longest hold window.
@@ -111,17 +145,22 @@ export class LayerSelector {
   constructor(options: LayerSelectorOptions = {}) {
     if (options.now !== undefined && typeof options.now !== 'function') throw new SimulcastError('INVALID_OPTION', 'now must be a function returning milliseconds');
     this.now = options.now ?? (() => performance.now());
-    this.upgradeMargin = optionAtLeast(options.upgradeMargin, 0.15, 0, 'upgradeMargin');
+    this.upgradeMargin = optionAtLeast(options.upgradeMargin, 0.08, 0, 'upgradeMargin');
     this.upgradeHoldMs = optionAtLeast(options.upgradeHoldMs, 4000, 0, 'upgradeHoldMs');
     this.upgradeQuantile = optionAtLeast(options.upgradeQuantile, 0, 0, 'upgradeQuantile');
     if (this.upgradeQuantile >= 1) throw new SimulcastError('INVALID_OPTION', `upgradeQuantile must be below 1, got ${this.upgradeQuantile}`);
-    this.resumeMargin = optionAtLeast(options.resumeMargin, 0.2, 0, 'resumeMargin');
+    this.resumeMargin = optionAtLeast(options.resumeMargin, 0.1, 0, 'resumeMargin');
     this.headroom = optionAtLeast(options.headroom, 0.1, 0, 'headroom');
     if (this.headroom >= 1) throw new SimulcastError('INVALID_OPTION', `headroom must be below 1, got ${this.headroom}`);
-    this.resumeHoldMs = optionAtLeast(options.resumeHoldMs, 300, 0, 'resumeHoldMs');
-    this.minChangeIntervalMs = optionAtLeast(options.minChangeIntervalMs, 7000, 0, 'minChangeIntervalMs');
-    this.restoreHoldMs = optionAtLeast(options.restoreHoldMs, 1000, 0, 'restoreHoldMs');
+    this.resumeHoldMs = optionAtLeast(options.resumeHoldMs, 100, 0, 'resumeHoldMs');
+    this.minChangeIntervalMs = optionAtLeast(options.minChangeIntervalMs, 4000, 0, 'minChangeIntervalMs');
+    this.restoreHoldMs = optionAtLeast(options.restoreHoldMs, 500, 0, 'restoreHoldMs');
     this.restoreWindowMs = optionAtLeast(options.restoreWindowMs, 10_000, 0, 'restoreWindowMs');
+    this.temporalMargin = optionAtLeast(options.temporalMargin, 0.06, 0, 'temporalMargin');
+    this.temporalHoldMs = optionAtLeast(options.temporalHoldMs, 2000, 0, 'temporalHoldMs');
+    this.temporalMinIntervalMs = optionAtLeast(options.temporalMinIntervalMs, 3000, 0, 'temporalMinIntervalMs');
+    this.fitMargin = optionAtLeast(options.fitMargin, 0.04, 0, 'fitMargin');
+    if (this.fitMargin >= 1) throw new SimulcastError('INVALID_OPTION', `fitMargin must be below 1, got ${this.fitMargin}`);
   }
 
   /**
@@ -160,7 +199,7 @@ export class LayerSelector {
       let s = this.states.get(t.id);
       if (s === undefined) {
         // A new track starts paused and is admitted by the rules below, at once if it fits.
-        s = { layer: null, lastChangeMs: -Infinity, restore: null, restoreFromMs: -Infinity, generation: 0 };
+        s = { layer: null, lastChangeMs: -Infinity, lastSpatialMs: -Infinity, restore: null, restoreFromMs: -Infinity, generation: 0 };
       }
       states.push(s);
       before.push(s.layer);
@@ -168,15 +207,16 @@ export class LayerSelector {
       cur[i] = t.kind === 'audio' ? ideal[i]! : t.visible ? indexAtOrBelow(t, s.layer) : -1;
       total += cost(t, cur[i]!);
     }
-    // Emergency: over budget, lower tracks at once, never below what a fresh allocation would give
-    // them. One dip should change as few tracks as possible: first look, from the back of the
-    // service order, for one track whose single step down is enough; otherwise lower tracks from
-    // the back, each only as far as needed.
-    if (total > budgetBps) {
+    // Emergency: over budget, lower tracks at once. Temporal steps come first (below); otherwise
+    // never below what a fresh allocation would give them, and one dip should change as few
+    // tracks as possible: first look, from the back of the service order, for one track whose
+    // single step down is enough; otherwise lower tracks from the back, each only as far as needed.
+    const fit = budgetBps * (1 - this.fitMargin);
+    if (total > fit) {
       // A spatial step gets the whole headroom (its keyframe); a temporal step half of it, for
       // the frames a layer's rate rounds over in one second.
       const goal = budgetBps * (1 - this.headroom);
-      const enough = budgetBps * (1 - this.headroom / 2);
+      const enough = Math.min(fit, budgetBps * (1 - this.headroom / 2));
       const floor = allocateIndexes(prepared, goal);
       const lower = (i: number, j: number): void => {
         const s = states[i]!;
@@ -185,6 +225,21 @@ export class LayerSelector {
         s.restoreFromMs = now;
         cur[i] = j;
       };
+      // Dropping temporal layers needs no keyframe and keeps every picture's resolution: when
+      // that alone is enough, across tracks from the back of the service order, do only that.
+      const trial = cur.slice();
+      let sum = total;
+      for (let i = n - 1; i >= 0 && sum > enough; i--) {
+        const t = prepared[i]!;
+        const c = trial[i]!;
+        if (c <= 0 || t.kind === 'audio') continue;
+        const sp = t.eligible[c]!.spatial;
+        let j = c;
+        while (j > 0 && t.eligible[j - 1]!.spatial === sp && sum - cost(t, c) + cost(t, j) > enough) j--;
+        sum += cost(t, j) - cost(t, c);
+        trial[i] = j;
+      }
+      if (sum <= enough) for (let i = 0; i < n; i++) if (trial[i] !== cur[i]) lower(i, trial[i]!);
       for (let i = n - 1; i >= 0 && total > enough; i--) {
         const t = prepared[i]!;
         const c = cur[i]!;
@@ -215,13 +270,13 @@ export class LayerSelector {
       const paused = cur[i]! < 0;
       // A track never seen before is admitted at once, with resume headroom on the current budget.
       const fresh = before[i] === null && s.lastChangeMs === -Infinity;
-      if (!fresh && !paused && (now - s.lastChangeMs < this.minChangeIntervalMs || cur[i] === t.eligible.length - 1)) continue;
+      if (!fresh && !paused && (now - s.lastSpatialMs < this.minChangeIntervalMs || now - s.lastChangeMs < this.temporalMinIntervalMs || cur[i] === t.eligible.length - 1)) continue;
       const held = fresh ? admit()[i]! : paused ? resume()[i]! : roomy()[i]!;
       if (held <= cur[i]!) continue;
       // The held budget proved the next step safe; go as far as today's budget allows, so that
       // one change does the work of several small ones.
       const want = fresh || paused ? held : Math.max(held, roomyNow()[i]!);
-      const limit = (fresh || !paused ? budgetBps : heldResume) / (1 + (paused ? this.resumeMargin : this.upgradeMargin));
+      const limit = Math.min(fit, (fresh || !paused ? budgetBps : heldResume) / (1 + (paused ? this.resumeMargin : this.upgradeMargin)));
       for (let j = want; j > cur[i]!; j--) {
         const delta = cost(t, j) - cost(t, cur[i]!);
         if (total + delta <= limit) {
@@ -243,10 +298,31 @@ export class LayerSelector {
         continue;
       }
       const delta = cost(t, target) - cost(t, cur[i]!);
-      if (total + delta <= Math.min(heldRestore, budgetBps / (1 + this.upgradeMargin))) {
+      if (total + delta <= Math.min(heldRestore, budgetBps / (1 + this.upgradeMargin), fit)) {
         total += delta;
         cur[i] = target;
         s.restore = null;
+      }
+    }
+    // Temporal fill: budget the spatial rules leave unused raises frame rates within the spatial
+    // layers the tracks have, which needs no keyframe and leaves every resolution alone; it
+    // proves itself over a shorter hold than a spatial upgrade, as the next dip costs only a
+    // temporal step back.
+    const fillLimit = Math.min(Math.min(this.held(now, this.temporalHoldMs, 0), budgetBps) / (1 + this.temporalMargin), fit);
+    for (let i = 0; i < n && total < fillLimit; i++) {
+      const t = prepared[i]!;
+      const s = states[i]!;
+      const c = cur[i]!;
+      if (t.kind === 'audio' || c < 0 || c !== indexAtOrBelow(t, before[i]!) || now - s.lastChangeMs < this.temporalMinIntervalMs) continue;
+      const sp = t.eligible[c]!.spatial;
+      for (let j = t.eligible.length - 1; j > c; j--) {
+        if (t.eligible[j]!.spatial !== sp) continue;
+        const delta = cost(t, j) - cost(t, c);
+        if (total + delta <= fillLimit) {
+          total += delta;
+          cur[i] = j;
+          break;
+        }
       }
     }
     const out: LayerDecision[] = [];
@@ -258,6 +334,7 @@ export class LayerSelector {
       const prev = before[i]!;
       const changed = layer !== prev && !(layer !== null && prev !== null && layer.spatial === prev.spatial && layer.temporal === prev.temporal);
       if (changed) s.lastChangeMs = now;
+      if (changed && (layer === null || prev === null || layer.spatial !== prev.spatial)) s.lastSpatialMs = now;
       s.layer = layer;
       this.states.set(t.id, s);
       s.generation = gen;
@@ -272,7 +349,7 @@ export class LayerSelector {
   private remember(now: number, budget: number): void {
     this.histT.push(now);
     this.histB.push(budget);
-    const span = Math.max(this.upgradeHoldMs, this.resumeHoldMs, this.restoreHoldMs);
+    const span = Math.max(this.upgradeHoldMs, this.resumeHoldMs, this.restoreHoldMs, this.temporalHoldMs);
     // Keep one entry at or before the window start: the budget in force when the window began.
     while (this.histT.length > 2 && this.histT[1]! <= now - span) {
       this.histT.shift();

@@ -19,7 +19,8 @@ const cost = (l: Layer | null): number => (l === null ? 0 : l.bitrateBps);
 
 describe('LayerSelector', () => {
   it('downgrades at once, upgrades only after the budget held with margin', () => {
-    const { sel, clock } = clocked({ upgradeHoldMs: 3000, minChangeIntervalMs: 5000, upgradeMargin: 0.15, headroom: 0, restoreWindowMs: 0 });
+    // (A temporalMargin of 100 turns the temporal fill off: this test is about the spatial rules.)
+    const { sel, clock } = clocked({ upgradeHoldMs: 3000, minChangeIntervalMs: 5000, upgradeMargin: 0.15, headroom: 0, restoreWindowMs: 0, fitMargin: 0, temporalMargin: 100, temporalMinIntervalMs: 0 });
     // A new track is admitted at once at what fits with resume headroom.
     let d = sel.update([speaker], 3_000_000)[0]!;
     expect(d.layer).toMatchObject({ spatial: 2, temporal: 2 });
@@ -44,7 +45,7 @@ describe('LayerSelector', () => {
   });
 
   it('restores the layer held before a dip once the budget is back, but no higher', () => {
-    const { sel, clock } = clocked({ upgradeHoldMs: 3000, minChangeIntervalMs: 5000, upgradeMargin: 0.15, headroom: 0, restoreHoldMs: 1000 });
+    const { sel, clock } = clocked({ upgradeHoldMs: 3000, minChangeIntervalMs: 5000, upgradeMargin: 0.15, headroom: 0, restoreHoldMs: 1000, fitMargin: 0, temporalMargin: 100, temporalMinIntervalMs: 0 });
     expect(sel.update([speaker], 1_300_000)[0]!.layer).toMatchObject({ spatial: 2, temporal: 1 }); // 975 k
     clock.ms = 100;
     expect(sel.update([speaker], 400_000)[0]!.layer).toMatchObject({ spatial: 1, temporal: 1 });
@@ -63,7 +64,7 @@ describe('LayerSelector', () => {
 
   it('with a quantile hold, one low budget in a long window does not block an upgrade', () => {
     const run = (upgradeQuantile: number): Layer | null => {
-      const { sel, clock } = clocked({ upgradeHoldMs: 5000, upgradeQuantile, minChangeIntervalMs: 0, restoreWindowMs: 0, headroom: 0 });
+      const { sel, clock } = clocked({ upgradeHoldMs: 5000, upgradeQuantile, minChangeIntervalMs: 0, restoreWindowMs: 0, headroom: 0, temporalMargin: 100, temporalMinIntervalMs: 0 });
       sel.update([speaker], 400_000);
       for (clock.ms = 100; clock.ms <= 6000; clock.ms += 100) sel.update([speaker], clock.ms === 3000 ? 200_000 : 3_000_000);
       return sel.layerOf('speaker');
@@ -84,6 +85,55 @@ describe('LayerSelector', () => {
     const out = sel.update(cams, total * 0.95);
     expect(out.filter((d) => d.changed)).toHaveLength(1);
     expect(out.some((d) => d.requestKeyframe)).toBe(false);
+  });
+
+  it('fills leftover budget with a higher temporal layer before any spatial upgrade', () => {
+    const { sel, clock } = clocked({ upgradeHoldMs: 4000, minChangeIntervalMs: 8000, upgradeMargin: 0.08, temporalMargin: 0.05, temporalHoldMs: 1000, temporalMinIntervalMs: 2000, fitMargin: 0, restoreWindowMs: 0 });
+    // Admitted at S1T0 (200 k of a 250 k budget; S1T1 costs 325 k).
+    expect(sel.update([speaker], 250_000)[0]!.layer).toMatchObject({ spatial: 1, temporal: 0 });
+    // The budget rises to 1.2 M. Before temporalMinIntervalMs nothing moves...
+    for (clock.ms = 100; clock.ms < 2000; clock.ms += 100) expect(sel.update([speaker], 1_200_000)[0]!.changed).toBe(false);
+    // ...then the frame rate rises within S1 (500 k fits 1.2 M / 1.05), without a keyframe...
+    clock.ms = 2000;
+    const d = sel.update([speaker], 1_200_000)[0]!;
+    expect(d.layer).toMatchObject({ spatial: 1, temporal: 2 });
+    expect(d.requestKeyframe).toBe(false);
+    // ...and the resolution only after the spatial interval (S2T0 600 k; S2T1 975 k fits 1.2 M / 1.08).
+    for (clock.ms = 2100; clock.ms < 8000; clock.ms += 100) expect(sel.update([speaker], 1_200_000)[0]!.layer).toMatchObject({ spatial: 1, temporal: 2 });
+    clock.ms = 8000;
+    const up = sel.update([speaker], 1_200_000)[0]!;
+    expect(up.layer).toMatchObject({ spatial: 2, temporal: 1 });
+    expect(up.requestKeyframe).toBe(true);
+  });
+
+  it('meets a dip with temporal steps of several tracks rather than a spatial step', () => {
+    const cams = ['a', 'b'].map((id): TrackInput => ({ id, kind: 'video', layers: camera, viewport: { width: 1280, height: 720 } }));
+    const { sel, clock } = clocked({ headroom: 0.1, fitMargin: 0 });
+    sel.update(cams, 10_000_000); // both at S2T2: 3 M
+    clock.ms = 100;
+    // 2 M (1.9 M with half the headroom): the last track's temporal layers alone save at most
+    // 900 k (S2T2 -> S2T0), so the first one drops a temporal layer too. A spatial step of one
+    // track (S2T2 -> S1T2 saves 1 M) would be enough as well, but needs a keyframe.
+    const out = sel.update(cams, 2_000_000);
+    expect(out.map((d) => d.layer)).toMatchObject([
+      { spatial: 2, temporal: 1 },
+      { spatial: 2, temporal: 0 },
+    ]);
+    expect(out.some((d) => d.requestKeyframe)).toBe(false);
+  });
+
+  it('counts a total within fitMargin of the budget as over it', () => {
+    const run = (fitMargin: number): Layer | null => {
+      const { sel, clock } = clocked({ fitMargin, headroom: 0.1 });
+      sel.update([speaker], 3_000_000);
+      clock.ms = 100;
+      // S2T2 (1.5 M) against 1.52 M: it fits, but by less than 4%.
+      return sel.update([speaker], 1_520_000)[0]!.layer;
+    };
+    expect(run(0)).toMatchObject({ spatial: 2, temporal: 2 });
+    expect(run(0.04)).toMatchObject({ spatial: 2, temporal: 1 });
+    expect(() => new LayerSelector({ fitMargin: 1 })).toThrowError(expect.objectContaining({ code: 'INVALID_OPTION' }) as Error);
+    expect(() => new LayerSelector({ temporalHoldMs: -5 })).toThrowError(SimulcastError);
   });
 
   it('leaves headroom for keyframes when it must downgrade', () => {
@@ -143,9 +193,24 @@ describe('LayerSelector', () => {
         fc.array(fc.record({ budget: fc.integer({ min: 0, max: 6_000_000 }), dt: fc.integer({ min: 10, max: 3000 }) }), { minLength: 1, maxLength: 40 }),
         fc.constantFrom(0, 0.2),
         (tracks, steps, upgradeQuantile) => {
-          const opts = { upgradeMargin: 0.15, upgradeHoldMs: 2000, upgradeQuantile, minChangeIntervalMs: 4000, resumeMargin: 0.3, resumeHoldMs: 1000, restoreHoldMs: 500, restoreWindowMs: 6000 };
+          const opts = {
+            upgradeMargin: 0.15,
+            upgradeHoldMs: 2000,
+            upgradeQuantile,
+            minChangeIntervalMs: 4000,
+            resumeMargin: 0.3,
+            resumeHoldMs: 1000,
+            restoreHoldMs: 500,
+            restoreWindowMs: 6000,
+            temporalMargin: 0.05,
+            temporalHoldMs: 1000,
+            temporalMinIntervalMs: 1500,
+            fitMargin: 0.03,
+          };
           const { sel, clock } = clocked(opts);
           const last = new Map<string, { layer: Layer | null; at: number }>();
+          // Per track: when its spatial layer last changed (pauses and resumes included).
+          const lastSpatial = new Map<string, number>();
           // Per track: the layer before the latest emergency downgrade, and when it happened.
           const before = new Map<string, { layer: Layer; at: number }>();
           for (const { budget, dt } of steps) {
@@ -159,11 +224,17 @@ describe('LayerSelector', () => {
               const prev = last.get(d.id);
               // Law 2: hidden video is paused.
               if (t.kind !== 'audio' && t.viewport === null) expect(d.layer).toBeNull();
-              // Law 3: a raise of a playing track keeps the margin, and respects the minimum change
-              // interval unless it restores (no higher than) the layer held before a recent dip.
-              if (prev !== undefined && prev.layer !== null && d.layer !== null && d.layer.bitrateBps > prev.layer.bitrateBps) {
-                expect(total).toBeLessThanOrEqual(budget / (1 + opts.upgradeMargin) + 1e-6);
-                if (clock.ms - prev.at < opts.minChangeIntervalMs) {
+              // Law 3: a raise of a playing track keeps a margin below the budget (the smaller of
+              // the spatial and temporal ones, and the fit margin), and respects the minimum
+              // intervals (any change: the temporal one; a spatial raise: minChangeIntervalMs since
+              // the last spatial change) unless it restores (no higher than) the layer held before
+              // a recent dip.
+              if (t.kind !== 'audio' && prev !== undefined && prev.layer !== null && d.layer !== null && d.layer.bitrateBps > prev.layer.bitrateBps) {
+                expect(total).toBeLessThanOrEqual(budget / (1 + Math.min(opts.upgradeMargin, opts.temporalMargin)) + 1e-6);
+                expect(total).toBeLessThanOrEqual(budget * (1 - opts.fitMargin) + 1e-6);
+                const spatialRaise = d.layer.spatial !== prev.layer.spatial;
+                const early = clock.ms - prev.at < opts.temporalMinIntervalMs || (spatialRaise && clock.ms - (lastSpatial.get(d.id) ?? -Infinity) < opts.minChangeIntervalMs);
+                if (early) {
                   const b = before.get(d.id);
                   expect(b).toBeDefined();
                   expect(d.layer.bitrateBps).toBeLessThanOrEqual(b!.layer.bitrateBps);
@@ -175,6 +246,7 @@ describe('LayerSelector', () => {
                 if (b === undefined || clock.ms - b.at > opts.restoreWindowMs || b.layer.bitrateBps < prev.layer.bitrateBps) before.set(d.id, { layer: prev.layer, at: clock.ms });
                 else b.at = clock.ms;
               }
+              if (d.changed && (prev === undefined || prev.layer === null || d.layer === null || prev.layer.spatial !== d.layer.spatial)) lastSpatial.set(d.id, clock.ms);
               // Law 4: keyframes exactly on spatial changes and resumes of video.
               const spatialChange = d.layer !== null && (prev === undefined || prev.layer === null || prev.layer.spatial !== d.layer.spatial);
               expect(d.requestKeyframe).toBe(t.kind !== 'audio' && spatialChange);

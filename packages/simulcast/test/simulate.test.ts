@@ -20,6 +20,7 @@ describe('simulate', () => {
       utilisation: r.utilisation,
       overshoot: r.overshoot,
       switchesPerMinute: r.switchesPerMinute,
+      spatialSwitchesPerMinute: r.spatialSwitchesPerMinute,
       freeze: r.freeze,
       paused: r.paused,
       feasible: r.feasible,
@@ -30,6 +31,11 @@ describe('simulate', () => {
     const sum = (f: (w: (typeof r.windows)[number]) => number): number => r.windows.reduce((n, w) => n + f(w), 0);
     expect(sum((w) => w.freezeMs)).toBe(r.tracks.reduce((n, t) => n + t.freezeMs, 0));
     expect(sum((w) => w.switches)).toBe(r.tracks.reduce((n, t) => n + t.switches, 0));
+    expect(sum((w) => w.spatialSwitches)).toBe(r.tracks.reduce((n, t) => n + t.spatialSwitches, 0));
+    // Spatial switches are a part of all switches, and the steps of this trace need some of each.
+    for (const t of r.tracks) expect(t.spatialSwitches).toBeLessThanOrEqual(t.switches);
+    expect(r.spatialSwitchesPerMinute).toBeGreaterThan(0);
+    expect(r.spatialSwitchesPerMinute).toBeLessThan(r.switchesPerMinute);
     for (const w of r.windows) expect(w.demandBps).toBeGreaterThan(3.5e6);
   });
 

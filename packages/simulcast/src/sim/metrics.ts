@@ -19,8 +19,13 @@ export interface SimWindow {
   readonly visibleMs: number;
   /** Of that, time without a decodable picture (ms). */
   readonly freezeMs: number;
-  /** Layer changes of visible video tracks decided in this window. */
+  /** Layer changes of visible video tracks decided in this window (spatial and temporal). */
   readonly switches: number;
+  /**
+   * Of those, the changes a viewer sees as a new picture: the spatial layer (resolution) changed,
+   * or the track paused or resumed. The rest change only the temporal layer (frame rate).
+   */
+  readonly spatialSwitches: number;
 }
 
 /** Per video track statistics of a run. */
@@ -30,6 +35,8 @@ export interface TrackStats {
   readonly visibleMs: number;
   /** Changes of the selected layer, pauses and resumes included. */
   readonly switches: number;
+  /** Of those, changes of the spatial layer, pauses and resumes (the rest change only the temporal layer). */
+  readonly spatialSwitches: number;
   /** Visible time without a decodable picture: paused or waiting for a keyframe. */
   readonly freezeMs: number;
   readonly pausedMs: number;
@@ -44,8 +51,14 @@ export interface SimSummary {
   readonly utilisation: number;
   /** Share of 1 s windows in which forwarded bits (media and padding) exceeded capacity. */
   readonly overshoot: number;
-  /** Layer changes per minute, averaged over visible video tracks. */
+  /** Layer changes per minute, averaged over visible video tracks: spatial and temporal, pauses and resumes. */
   readonly switchesPerMinute: number;
+  /**
+   * Of those, spatial switches per minute: changes of resolution, pauses and resumes, which need a
+   * keyframe and change the picture. `switchesPerMinute - spatialSwitchesPerMinute` changes only
+   * the frame rate (a temporal layer), at a switching point, without a keyframe.
+   */
+  readonly spatialSwitchesPerMinute: number;
   /** Share of visible video time without a decodable picture (keyframe waits and pauses). */
   readonly freeze: number;
   /** Share of visible video time paused. */
@@ -114,7 +127,9 @@ export function summarise(windows: readonly SimWindow[], tracks: readonly TrackS
   let freezeMs = 0;
   let pausedMs = 0;
   let switches = 0;
+  let spatialSwitches = 0;
   for (const t of visible) {
+    spatialSwitches += t.spatialSwitches;
     visibleMs += t.visibleMs;
     freezeMs += t.freezeMs;
     pausedMs += t.pausedMs;
@@ -124,6 +139,7 @@ export function summarise(windows: readonly SimWindow[], tracks: readonly TrackS
     utilisation: could === 0 ? 1 : got / could,
     overshoot: windows.length === 0 ? 0 : over / windows.length,
     switchesPerMinute: visible.length === 0 ? 0 : switches / visible.length / (durationMs / 60_000),
+    spatialSwitchesPerMinute: visible.length === 0 ? 0 : spatialSwitches / visible.length / (durationMs / 60_000),
     freeze: visibleMs === 0 ? 0 : freezeMs / visibleMs,
     paused: visibleMs === 0 ? 0 : pausedMs / visibleMs,
     feasible: windows.length === 0 ? 1 : feasible / windows.length,

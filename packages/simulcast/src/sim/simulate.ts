@@ -96,6 +96,7 @@ interface VideoState {
   lastKeyReqMs: number;
   nextPeriodicMs: number;
   switches: number;
+  spatialSwitches: number;
   visibleMs: number;
   freezeMs: number;
   pausedMs: number;
@@ -175,6 +176,7 @@ export function simulate(trace: CapacityTrace, options: SimOptions = {}): SimRes
   const winVisible = new Float64Array(nWin);
   const winFreeze = new Float64Array(nWin);
   const winSwitches = new Float64Array(nWin);
+  const winSpatial = new Float64Array(nWin);
   const slots = trace.bytesPerSlot;
   for (let t = 0; t < durationMs; t++) capBits[Math.floor(t / 1000)]! += (slots[Math.floor(t / trace.slotMs) % slots.length]! * 8) / trace.slotMs;
   let demandBps = 0;
@@ -212,6 +214,7 @@ export function simulate(trace: CapacityTrace, options: SimOptions = {}): SimRes
       lastKeyReqMs: -Infinity,
       nextPeriodicMs: keyframeIntervalMs > 0 ? keyframeIntervalMs : Infinity,
       switches: 0,
+      spatialSwitches: 0,
       visibleMs: 0,
       freezeMs: 0,
       pausedMs: 0,
@@ -288,7 +291,12 @@ export function simulate(trace: CapacityTrace, options: SimOptions = {}): SimRes
         }
         if (!sameLayer(v.target, d.layer)) {
           v.switches++;
-          if (v.visible) winSwitches[w]!++;
+          const spatial = v.target === null || d.layer === null || v.target.spatial !== d.layer.spatial;
+          if (spatial) v.spatialSwitches++;
+          if (v.visible) {
+            winSwitches[w]!++;
+            if (spatial) winSpatial[w]!++;
+          }
           v.target = d.layer;
           if (v.fwd.setTarget(d.layer) && d.layer !== null) requestKey(v, d.layer.spatial, t);
         }
@@ -436,6 +444,7 @@ export function simulate(trace: CapacityTrace, options: SimOptions = {}): SimRes
       visibleMs: winVisible[w]!,
       freezeMs: winFreeze[w]!,
       switches: winSwitches[w]!,
+      spatialSwitches: winSpatial[w]!,
     });
   }
   const tracks: TrackStats[] = videos.map((v) => {
@@ -443,7 +452,7 @@ export function simulate(trace: CapacityTrace, options: SimOptions = {}): SimRes
     v.ladder.forEach((l, i) => {
       if (v.layerMs[i]! > 0) layerMs[`S${l.spatial}T${l.temporal}`] = v.layerMs[i]!;
     });
-    return { id: v.id, visible: v.visible, visibleMs: v.visibleMs, switches: v.switches, freezeMs: v.freezeMs, pausedMs: v.pausedMs, waitingKeyframeMs: v.waitingMs, layerMs };
+    return { id: v.id, visible: v.visible, visibleMs: v.visibleMs, switches: v.switches, spatialSwitches: v.spatialSwitches, freezeMs: v.freezeMs, pausedMs: v.pausedMs, waitingKeyframeMs: v.waitingMs, layerMs };
   });
   const summary = summarise(windows, tracks, durationMs);
   return {
