@@ -69,7 +69,8 @@ export class HashRing extends PlacementBase implements Placement {
   // position's high bits are the cell number: `starts[c]`
   // is the first arc of cell c. About 4.25 bytes a point in all, so more of the ring stays in cache.
   private readonly entries: Uint32Array;
-  // The node ids (this.set.ids), one indirection closer to the lookup.
+  // The node ids: an unfrozen copy of this.set.ids, because V8 does not inline element loads from
+  // frozen arrays (a lookup would pay a KeyedLoadIC call for its final ids[owner]).
   private readonly ids: readonly string[];
   private readonly starts: Uint32Array;
   private readonly shift: number;
@@ -96,7 +97,7 @@ export class HashRing extends PlacementBase implements Placement {
       throw new ShardError('BAD_OPTION', `compat must be 'hashring' or left out, got ${shown(compat)}`);
     }
     this.compat = compat;
-    this.ids = this.set.ids;
+    this.ids = this.set.ids.slice();
     this.seed32 = (this.seedHi ^ this.seedLo) | 0;
     const vnodes = options.vnodes ?? (compat ? 40 : 2048);
     if (!Number.isInteger(vnodes) || vnodes < 1 || vnodes > 65536) {

@@ -68,6 +68,9 @@ export class Maglev extends PlacementBase implements Placement {
   readonly tableSize: number;
   private readonly table: Uint32Array;
   private readonly twoPow32ModM: number;
+  // The node ids: an unfrozen copy of this.set.ids (V8 does not inline element loads from frozen
+  // arrays; see HashRing).
+  private readonly ids: readonly string[];
 
   /**
    * @param nodes - node ids or `{ node, weight }`; may be empty (lookups then throw `EMPTY`)
@@ -86,6 +89,7 @@ export class Maglev extends PlacementBase implements Placement {
     this.tableSize = m;
     if (n > m) throw new ShardError('BAD_OPTION', `tableSize ${m} is smaller than the ${n} nodes; use a prime of at least 100 x nodes`);
     this.twoPow32ModM = 4294967296 % m;
+    this.ids = this.set.ids.slice();
     this.table = n === 0 ? new Uint32Array(0) : this.populate();
   }
 
@@ -156,7 +160,7 @@ export class Maglev extends PlacementBase implements Placement {
   lookup(key: Key): string {
     const slot = this.slotOf(key);
     if (this.table.length === 0) throw emptyError();
-    return this.set.ids[this.table[slot]!]!;
+    return this.ids[this.table[slot]!]!;
   }
 
   /**

@@ -70,25 +70,28 @@ export function xxh32Bytes(b: Uint8Array, len: number, seed: number): number {
 export function xxh32String(s: string, seed: number): number {
   const len = s.length;
   if (len >= 16) return xxh32Long(s, seed);
-  let h = (seed + P5 + len) | 0;
+  // The primes as locals, not the module constants: V8 reloads and type-checks a bundled module's
+  // top-level bindings at every use, which cost about as much as the multiplies here.
+  const p1 = 0x9e3779b1 | 0, p2 = 0x85ebca77 | 0, p3 = 0xc2b2ae3d | 0, p4 = 0x27d4eb2f, p5 = 0x165667b1;
+  let h = (seed + p5 + len) | 0;
   let p = 0;
   let wide = 0;
   let c0: number, c1: number, c2: number, c3: number;
   for (; p + 4 <= len; p += 4) {
     c0 = s.charCodeAt(p); c1 = s.charCodeAt(p + 1); c2 = s.charCodeAt(p + 2); c3 = s.charCodeAt(p + 3);
     wide |= c0 | c1 | c2 | c3;
-    h = (h + Math.imul(c0 | (c1 << 8) | (c2 << 16) | (c3 << 24), P3)) | 0;
-    h = Math.imul((h << 17) | (h >>> 15), P4);
+    h = (h + Math.imul(c0 | (c1 << 8) | (c2 << 16) | (c3 << 24), p3)) | 0;
+    h = Math.imul((h << 17) | (h >>> 15), p4);
   }
   for (; p < len; p++) {
     c0 = s.charCodeAt(p);
     wide |= c0;
-    h = (h + Math.imul(c0, P5)) | 0;
-    h = Math.imul((h << 11) | (h >>> 21), P1);
+    h = (h + Math.imul(c0, p5)) | 0;
+    h = Math.imul((h << 11) | (h >>> 21), p1);
   }
   if (wide >= 0x80) return xxh32Utf8(s, seed);
-  h = Math.imul(h ^ (h >>> 15), P2);
-  h = Math.imul(h ^ (h >>> 13), P3);
+  h = Math.imul(h ^ (h >>> 15), p2);
+  h = Math.imul(h ^ (h >>> 13), p3);
   return (h ^ (h >>> 16)) >>> 0;
 }
 
@@ -146,12 +149,16 @@ function xxh32Long(s: string, seed: number): number {
  * @internal
  */
 export function xxh32Word(hi: number, lo: number, seed: number): number {
-  let h = (seed + P5 + 8) | 0;
-  h = (h + Math.imul(lo, P3)) | 0;
-  h = Math.imul((h << 17) | (h >>> 15), P4);
-  h = (h + Math.imul(hi, P3)) | 0;
-  h = Math.imul((h << 17) | (h >>> 15), P4);
-  return avalanche(h);
+  // Local primes for the reason given in xxh32String.
+  const p2 = 0x85ebca77 | 0, p3 = 0xc2b2ae3d | 0, p4 = 0x27d4eb2f;
+  let h = (seed + 0x165667b1 + 8) | 0;
+  h = (h + Math.imul(lo, p3)) | 0;
+  h = Math.imul((h << 17) | (h >>> 15), p4);
+  h = (h + Math.imul(hi, p3)) | 0;
+  h = Math.imul((h << 17) | (h >>> 15), p4);
+  h = Math.imul(h ^ (h >>> 15), p2);
+  h = Math.imul(h ^ (h >>> 13), p3);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /**
