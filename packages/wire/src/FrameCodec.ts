@@ -263,6 +263,55 @@ export class PreparedDispatch<T extends string = string, D = unknown> {
   get byteLength(): number {
     return this.head.length + this.body.length;
   }
+
+  /**
+   * Size of the frame with sequence number `seq`: the length of
+   * `codec.encodePrepared(prepared, seq)`.
+   * @throws {@link WireError} `invalid-field` for a bad sequence number.
+   */
+  frameLength(seq: number): number {
+    const s = checkSeq(seq);
+    return this.head.length + (s < 0x80 ? 1 : s < 0x100 ? 2 : s < 0x10000 ? 3 : 5) + this.body.length;
+  }
+
+  /**
+   * Writes the frame with sequence number `seq` into `target` at `offset`, the same bytes as
+   * `codec.encodePrepared(prepared, seq)` without allocating them: a transport that gathers a
+   * socket's frames into one buffer writes each recipient's copy straight into it.
+   * @returns the offset after the frame
+   * @throws {@link WireError} `invalid-field` for a bad sequence number, or when the frame does not fit in `target` from `offset`.
+   * @example
+   * ```ts
+   * const out = new Uint8Array(prepared.frameLength(seq));
+   * prepared.writeFrame(seq, out, 0);
+   * ```
+   */
+  writeFrame(seq: number, target: Uint8Array, offset: number): number {
+    const n = this.frameLength(seq);
+    if (!Number.isSafeInteger(offset) || offset < 0 || offset + n > target.length) {
+      throw new WireError('invalid-field', `a frame of ${n} bytes does not fit at offset ${offset} of ${target.length} bytes`);
+    }
+    target.set(this.head, offset);
+    let at = offset + this.head.length;
+    // A positive msgpack integer, as ByteWriter.int writes it (checkSeq bounds it to 32 bits).
+    if (seq < 0x80) target[at++] = seq;
+    else if (seq < 0x100) {
+      target[at++] = 0xcc;
+      target[at++] = seq;
+    } else if (seq < 0x10000) {
+      target[at++] = 0xcd;
+      target[at++] = seq >>> 8;
+      target[at++] = seq & 0xff;
+    } else {
+      target[at++] = 0xce;
+      target[at++] = seq >>> 24;
+      target[at++] = (seq >>> 16) & 0xff;
+      target[at++] = (seq >>> 8) & 0xff;
+      target[at++] = seq & 0xff;
+    }
+    target.set(this.body, at);
+    return at + this.body.length;
+  }
 }
 
 function writeField(w: ByteWriter, schema: Schema<unknown>, value: unknown, key: string): void {

@@ -60,6 +60,7 @@ export class ReplayBuffer {
   private head = 0; // ring index of the oldest kept dispatch
   private count = 0;
   private last = 0;
+  private latest = Number.NEGATIVE_INFINITY; // time of the newest push
 
   /** @throws {@link WireError} `invalid-field` for a capacity below 1 or a non-positive age. */
   constructor(options: ReplayBufferOptions = {}) {
@@ -84,14 +85,26 @@ export class ReplayBuffer {
     return this.count;
   }
 
-  /** Numbers and keeps a dispatch; returns the frame to send. */
-  push<T extends string, D>(t: T, d: D): DispatchFrame<T, D> {
+  /**
+   * Numbers and keeps a dispatch; returns the frame to send.
+   * @param time - when it was sent (ms, the clock's scale), for a caller that pushes one event
+   * into many buffers and reads the clock once for all of them; the clock by default
+   * (a time before the previous push's counts as that one, as when a wall clock steps back)
+   * @throws {@link WireError} `invalid-field` for a time that is not a number
+   */
+  push<T extends string, D>(t: T, d: D, time: number = this.now()): DispatchFrame<T, D> {
+    if (typeof time !== 'number' || Number.isNaN(time)) throw new WireError('invalid-field', 'time must be a number', 'time');
+    // Age expiry walks from the oldest and stops at the first young one: times must not go back.
+    if (time < this.latest) time = this.latest;
+    else this.latest = time;
     const frame: DispatchFrame<T, D> = { op: Op.Dispatch, s: ++this.last, t, d };
     if (this.count === this.capacity) this.dropOldest();
     else if (this.count === this.frames.length) this.grow();
-    const at = (this.head + this.count) % this.frames.length;
+    // Ring arithmetic by subtraction: a division per push showed in fan-out profiles.
+    let at = this.head + this.count;
+    if (at >= this.frames.length) at -= this.frames.length;
     this.frames[at] = frame as DispatchFrame;
-    this.times[at] = this.now();
+    this.times[at] = time;
     this.count++;
     return frame;
   }
@@ -124,7 +137,7 @@ export class ReplayBuffer {
 
   private dropOldest(): void {
     this.frames[this.head] = undefined;
-    this.head = (this.head + 1) % this.frames.length;
+    if (++this.head === this.frames.length) this.head = 0;
     this.count--;
   }
 

@@ -75,6 +75,40 @@ describe('ReplayBuffer', () => {
     expect(b.since(996)).toEqual({ ok: false, reason: 'gap' });
   });
 
+  it('expires by the times pushes give, as by its clock (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat({ max: 50 }), { minLength: 1, maxLength: 60 }), fc.nat({ max: 3000 }), fc.integer({ min: 1, max: 1000 }), (gaps, later, maxAgeMs) => {
+        let clock = 0;
+        const given = new ReplayBuffer({ capacity: 100, maxAgeMs, now: () => clock });
+        const read = new ReplayBuffer({ capacity: 100, maxAgeMs, now: () => clock });
+        for (const g of gaps) {
+          clock += g;
+          given.push('A', clock, clock);
+          read.push('A', clock);
+        }
+        clock += later;
+        for (let seq = 0; seq <= gaps.length; seq++) expect(given.since(seq)).toEqual(read.since(seq));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses a push time that is not a number, and holds a time that goes back at the previous one', () => {
+    let clock = 1000;
+    const b = new ReplayBuffer({ maxAgeMs: 100, now: () => clock });
+    b.push('A', 1, 100);
+    b.push('A', 2, 500);
+    b.push('A', 3, 90); // the clock stepped back: kept as if at 500
+    expect(() => b.push('A', 4, Number.NaN)).toThrowError(expect.objectContaining({ code: 'invalid-field', path: 'time' }) as Error);
+    expect(() => b.push('A', 4, '7' as unknown as number)).toThrowError(WireError);
+    expect(b.lastSeq).toBe(3);
+    clock = 550;
+    expect(b.since(1)).toMatchObject({ ok: true, frames: [{ s: 2 }, { s: 3 }] });
+    expect(b.since(0)).toEqual({ ok: false, reason: 'gap' });
+    clock = 601;
+    expect(b.since(2)).toEqual({ ok: false, reason: 'gap' });
+  });
+
   it('validates its options', () => {
     expect(() => new ReplayBuffer({ capacity: 0 })).toThrow(WireError);
     expect(() => new ReplayBuffer({ maxAgeMs: -1 })).toThrow(WireError);

@@ -99,6 +99,41 @@ describe('prepared dispatches', () => {
     );
   });
 
+  it('write into a caller\'s buffer the same bytes as encodePrepared, touching nothing else', () => {
+    const codec = new FrameCodec();
+    fc.assert(
+      fc.property(
+        frame.filter((f) => f.op === Op.Dispatch),
+        fc.nat({ max: 0xffffffff }),
+        fc.nat({ max: 64 }),
+        fc.nat({ max: 64 }),
+        (f, seq, before, after) => {
+          const d = f as { t: string; d: unknown };
+          const prepared = codec.prepareDispatch(d.t, d.d);
+          const expected = codec.encodePrepared(prepared, seq);
+          expect(prepared.frameLength(seq)).toBe(expected.length);
+          const target = new Uint8Array(before + expected.length + after).fill(0xa5);
+          expect(prepared.writeFrame(seq, target, before)).toBe(before + expected.length);
+          expect(target.subarray(before, before + expected.length)).toEqual(expected);
+          expect(target.subarray(0, before).every((b) => b === 0xa5)).toBe(true);
+          expect(target.subarray(before + expected.length).every((b) => b === 0xa5)).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuse to write a frame that does not fit, or at a bad offset', () => {
+    const p = new FrameCodec().prepareDispatch('X', { n: 1 });
+    const n = p.frameLength(300);
+    expect(() => p.writeFrame(300, new Uint8Array(n - 1), 0)).toThrowError(expect.objectContaining({ code: 'invalid-field' }) as Error);
+    expect(() => p.writeFrame(300, new Uint8Array(n + 4), 5)).toThrowError(WireError);
+    expect(() => p.writeFrame(300, new Uint8Array(n), -1)).toThrowError(WireError);
+    expect(() => p.writeFrame(300, new Uint8Array(n), 0.5)).toThrowError(WireError);
+    expect(() => p.writeFrame(-1, new Uint8Array(n), 0)).toThrowError(expect.objectContaining({ code: 'invalid-field', path: 's' }) as Error);
+    expect(p.writeFrame(300, new Uint8Array(n), 0)).toBe(n);
+  });
+
   it('refuse a bad sequence number or another codec', () => {
     const a = new FrameCodec();
     const p = a.prepareDispatch('X', { n: 1 });
