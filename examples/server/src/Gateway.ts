@@ -10,6 +10,12 @@ import { newToken } from './tokens.js';
 /** What the gateway needs of a WebSocket (the `ws` glue in `server.ts` adapts one; tests use fakes). */
 export interface GatewaySocket {
   send(data: Uint8Array): void;
+  /**
+   * Sends dispatch `prepared` numbered `seq` (the bytes of `codec.encodePrepared(prepared, seq)`).
+   * Optional: a transport that gathers frames into one buffer per socket writes them there
+   * without a copy per recipient; without it the gateway encodes and calls `send`.
+   */
+  sendDispatch?(prepared: PreparedDispatch, seq: number): void;
   close(code: number, reason: string): void;
   /** Bytes queued but not yet written; a socket that falls too far behind is closed. */
   readonly bufferedAmount: number;
@@ -59,7 +65,8 @@ const CHANNEL_EVENTS = new Set(['MESSAGE_CREATE', 'MESSAGE_UPDATE', 'MESSAGE_DEL
 
 /** A logged-in gateway session; it outlives its connection for the resume window. */
 class Session {
-  readonly subscriptions = new Map<string, () => void>();
+  /** Topics this session hears. */
+  readonly subscriptions = new Set<string>();
   connection: Connection | undefined;
   detachedAt = 0;
   /** Identify is still reading the state for Ready: the connection is not attached yet. */
@@ -142,7 +149,15 @@ export class Gateway {
   private readonly connections = new Set<Connection>();
   private readonly sessions = new Map<string, Session>();
   private readonly online = new Map<string, number>();
+  /**
+   * Sessions per topic, behind one fan-out subscription per topic (not one per session): the
+   * work an event's recipients share (which channel, who may see it, the encoding) is done once.
+   */
+  private readonly topics = new Map<string, Set<Session>>();
+  private readonly offs = new Map<string, () => void>();
   private nextKey = 0;
+  /** Errors thrown while delivering to one session, counted rather than lost; the others still get the event. */
+  deliveryErrors = 0;
   // A publish reaches every recipient session synchronously, one after another: the event's
   // payload is encoded once for all of them and only the sequence number differs per frame.
   private preparedFor: DispatchEvent | undefined;
@@ -409,15 +424,28 @@ export class Gateway {
 
   private subscribe(s: Session, topic: string): void {
     if (s.subscriptions.has(topic)) return;
-    s.subscriptions.set(
-      topic,
-      this.service.fanOut.subscribe(topic, (event, from) => this.onEvent(s, event, from)),
-    );
+    s.subscriptions.add(topic);
+    let sessions = this.topics.get(topic);
+    if (!sessions) {
+      const set = (sessions = new Set());
+      this.topics.set(topic, set);
+      this.offs.set(
+        topic,
+        this.service.fanOut.subscribe(topic, (event) => this.onEvent(set, event, topic)),
+      );
+    }
+    sessions.add(s);
   }
 
   private unsubscribe(s: Session, topic: string): void {
-    s.subscriptions.get(topic)?.();
-    s.subscriptions.delete(topic);
+    if (!s.subscriptions.delete(topic)) return;
+    const sessions = this.topics.get(topic);
+    if (!sessions) return;
+    sessions.delete(s);
+    if (sessions.size > 0) return;
+    this.topics.delete(topic);
+    this.offs.get(topic)?.();
+    this.offs.delete(topic);
   }
 
   /** The channel a guild-topic event concerns, when visibility must be checked. */
@@ -427,30 +455,41 @@ export class Gateway {
     return (d['channelId'] ?? d['id']) as string;
   }
 
-  private onEvent(s: Session, event: DispatchEvent, topic: string): void {
-    // Blocked users do not see each other's presence (a hook of the friends feature).
-    if (event.t === 'PRESENCE_UPDATE' && this.service.hooks.hidesPresence?.(s.caller.userId, (event.d as { userId: string }).userId)) return;
+  private onEvent(sessions: Set<Session>, event: DispatchEvent, topic: string): void {
     const channelId = this.channelOf(event, topic);
-    // Fast path: nothing queued ahead and the permission answer is cached, so deliver now
-    // (order is kept because nothing is waiting); otherwise queue behind the pending ones.
-    if (s.pending === 0) {
-      const visible = channelId === undefined ? true : this.service.canViewNow(s.caller.userId, channelId);
-      if (visible !== undefined) {
-        if (visible) this.apply(s, event);
-        return;
+    // Who may see the channel, resolved once for all recipients.
+    const canView = channelId === undefined ? undefined : this.service.viewCheck(channelId);
+    const presenceOf = event.t === 'PRESENCE_UPDATE' ? (event.d as { userId: string }).userId : undefined;
+    const hides = this.service.hooks.hidesPresence;
+    const time = this.now();
+    for (const s of sessions) {
+      try {
+        // Blocked users do not see each other's presence (a hook of the friends feature).
+        if (presenceOf !== undefined && hides?.(s.caller.userId, presenceOf)) continue;
+        // Fast path: nothing queued ahead and the permission answer is cached, so deliver now
+        // (order is kept because nothing is waiting); otherwise queue behind the pending ones.
+        if (s.pending === 0) {
+          const visible = canView === undefined ? true : canView(s.caller.userId);
+          if (visible !== undefined) {
+            if (visible) this.apply(s, event, time);
+            continue;
+          }
+        }
+        s.pending++;
+        s.enqueue(async () => {
+          try {
+            if (channelId === undefined || (await this.service.canView(s.caller.userId, channelId))) this.apply(s, event);
+          } finally {
+            s.pending--;
+          }
+        });
+      } catch {
+        this.deliveryErrors++;
       }
     }
-    s.pending++;
-    s.enqueue(async () => {
-      try {
-        if (channelId === undefined || (await this.service.canView(s.caller.userId, channelId))) this.apply(s, event);
-      } finally {
-        s.pending--;
-      }
-    });
   }
 
-  private apply(s: Session, event: DispatchEvent): void {
+  private apply(s: Session, event: DispatchEvent, time?: number): void {
     if (!this.sessions.has(s.id)) return;
     const d = event.d as Record<string, unknown>;
     switch (event.t) {
@@ -474,11 +513,11 @@ export class Gateway {
         }
         break;
     }
-    this.deliver(s, event);
+    this.deliver(s, event, time);
   }
 
-  private deliver(s: Session, event: DispatchEvent): void {
-    const frame = s.replay.push(event.t, event.d);
+  private deliver(s: Session, event: DispatchEvent, time?: number): void {
+    const frame = time === undefined ? s.replay.push(event.t, event.d) : s.replay.push(event.t, event.d, time);
     const conn = s.connection;
     if (!conn || conn.closed) return;
     if (conn.socket.bufferedAmount > this.maxBufferedBytes) {
@@ -491,7 +530,9 @@ export class Gateway {
         this.prepared = this.codec.prepareDispatch(event.t, event.d);
         this.preparedFor = event;
       }
-      conn.socket.send(this.codec.encodePrepared(this.prepared, frame.s));
+      const socket = conn.socket;
+      if (socket.sendDispatch) socket.sendDispatch(this.prepared, frame.s);
+      else socket.send(this.codec.encodePrepared(this.prepared, frame.s));
     } catch (e) {
       // An event that does not fit the protocol is a bug here, not the client's: say so and go on.
       this.error(conn, 'internal', `event ${event.t} could not be encoded: ${e instanceof Error ? e.message : String(e)}`);
@@ -500,8 +541,7 @@ export class Gateway {
 
   private endSession(s: Session): void {
     if (!this.sessions.delete(s.id)) return;
-    for (const off of s.subscriptions.values()) off();
-    s.subscriptions.clear();
+    for (const topic of [...s.subscriptions]) this.unsubscribe(s, topic);
     if (s.connection) this.close(s.connection, CloseCode.SessionTimedOut, 'session ended');
     if (s.counted) this.markOnline(s.caller, -1);
   }

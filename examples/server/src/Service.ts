@@ -124,6 +124,9 @@ function publicUser(u: User): PublicUser {
 
 const notFound = (what: string): ServiceError => new ServiceError('not_found', `${what} does not exist or you cannot see it`);
 
+const unknownVisibility = (): undefined => undefined;
+const invisible = (): false => false;
+
 /**
  * The chat service's logic, independent of HTTP and WebSocket: every operation takes the
  * authenticated caller, checks what they may do against guild roles, channel overrides or
@@ -846,24 +849,42 @@ export class Service {
 
   /**
    * {@link Service.canView} from cached state only, without waiting: undefined when the answer
-   * needs the store. The gateway calls it for every dispatch to every connection.
+   * needs the store.
    * @param userId - who
    * @param channelId - which channel
    * @returns whether they may see it, or undefined when not cached
    */
   canViewNow(userId: string, channelId: string): boolean | undefined {
+    return this.viewCheck(channelId)(userId);
+  }
+
+  /**
+   * {@link Service.canViewNow} for one channel and many users: the channel, its guild view and
+   * its cached permission bits are looked up once, for a fan-out to all its recipients. Use the
+   * result at once: it reads the state of the moment it was made.
+   * @param channelId - the channel
+   * @returns whether a user may see it, or `undefined` when that is not known without the store
+   */
+  viewCheck(channelId: string): (userId: string) => boolean | undefined {
     const c = this.channelGuild.get(channelId);
-    if (c === undefined) return undefined;
-    if (c === null) return false;
+    if (c === undefined) return unknownVisibility;
+    if (c === null) return invisible;
     if (c.guildId === null) {
-      const r = this.recipients.get(channelId)?.get(userId);
-      return r === undefined ? undefined : r !== null;
+      const recipients = this.recipients.get(channelId);
+      if (recipients === undefined) return unknownVisibility;
+      return (userId) => {
+        const r = recipients.get(userId);
+        return r === undefined ? undefined : r !== null;
+      };
     }
     const view = this.guildViews.get(c.guildId);
     const channel = view?.channels.get(channelId);
-    const member = view?.members.get(userId);
-    if (!view || !channel || member === undefined) return undefined;
-    return member !== null && has(this.bitsOf(view, member, channel), Permission.ViewChannel);
+    if (!view || !channel) return unknownVisibility;
+    return (userId) => {
+      const member = view.members.get(userId);
+      if (member === undefined) return undefined;
+      return member !== null && has(this.bitsOf(view, member, channel), Permission.ViewChannel);
+    };
   }
 
   private async requireChannel(caller: Caller, channelId: string, needed: number): Promise<Channel> {

@@ -4,6 +4,7 @@ import type { FeatureStore } from './features/FeatureStore.js';
 import { SqliteFeatureStore } from './features/SqliteFeatureStore.js';
 import type { Override } from './permissions.js';
 import { RecentMessages } from './RecentMessages.js';
+import { WalCheckpointer } from './walCheckpointer.js';
 import { idOrNull, num, str, toChannel, toInvite, toOverride, toRecipient, toRole, toSession, toUser, type Row } from './rows.js';
 import type {
   Channel,
@@ -37,6 +38,13 @@ export interface SqliteStoreOptions {
    * @defaultValue 100
    */
   recentPerChannel?: number;
+  /**
+   * Copy the write-ahead log back into the database from a worker thread (its own connection)
+   * every this many ms, rather than inside the commit that fills it, which stops the event loop
+   * for the copy and two fsyncs. 0 leaves checkpoints to SQLite. Ignored for `:memory:`.
+   * @defaultValue 200
+   */
+  checkpointIntervalMs?: number;
 }
 
 const SCHEMA = `
@@ -116,6 +124,7 @@ export class SqliteStore implements Store {
   private readonly recent: RecentMessages | undefined;
   /** Media, friends and notifications, on the same connection. */
   readonly features: FeatureStore;
+  private readonly checkpointer: WalCheckpointer | undefined;
 
   /**
    * Opens (creating when missing) the database and its tables.
@@ -131,6 +140,17 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    const every = options.checkpointIntervalMs ?? 200;
+    if (every > 0 && options.file !== ':memory:' && options.file !== '') {
+      // SQLite checkpoints on its own until the worker runs, and again if the worker dies.
+      const inline = (): void => {
+        if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+      };
+      this.checkpointer = new WalCheckpointer(options.file, every, inline);
+      this.checkpointer.ready.then(() => {
+        if (this.db.open) this.db.pragma('wal_autocheckpoint = 0');
+      }, inline);
+    }
     this.features = new SqliteFeatureStore(this.db);
     const perChannel = options.recentPerChannel ?? 100;
     this.recent = perChannel > 0 ? new RecentMessages({ perChannel }) : undefined;
@@ -546,6 +566,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     this.flush();
+    await this.checkpointer?.stop();
     this.db.close();
   }
 }

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
-import type { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { LoadShedder } from '@chorus/breaker';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -28,6 +28,7 @@ import type { MediaLimits } from './features/MediaLibrary.js';
 import { isMediaRequest, mediaHttp } from './features/mediaHttp.js';
 import { ObservedFanOut } from './features/ObservedFanOut.js';
 import { jsonBytes } from './jsonBody.js';
+import { Outbox } from './outbox.js';
 
 /** A started service. */
 export interface RunningServer {
@@ -222,20 +223,8 @@ export async function startServer(config: Partial<Config> = {}, options: StartOp
     });
   });
 
-  // Frames sent to a socket in one turn of the event loop (a group commit fans out many messages
-  // at once) leave in one write: corked at the first, uncorked together once the turn is over,
-  // by one callback for all sockets rather than one per socket.
-  const corked = new Set<Duplex>();
-  const uncorkAll = (): void => {
-    for (const s of corked) s.uncork();
-    corked.clear();
-  };
-  const corkForTurn = (socket: Duplex): void => {
-    if (corked.has(socket)) return;
-    if (corked.size === 0) setImmediate(uncorkAll);
-    corked.add(socket);
-    socket.cork();
-  };
+  // Gateway frames leave per socket in one write at the end of each turn (see outbox.ts).
+  const outbox = new Outbox();
   const wss = new WebSocketServer({ noServer: true, maxPayload: cfg.maxFrameBytes, perMessageDeflate: false });
   http.on('upgrade', (req, socket, head) => {
     if (closing || new URL(req.url ?? '/', 'http://localhost').pathname !== '/gateway') {
@@ -243,14 +232,22 @@ export async function startServer(config: Partial<Config> = {}, options: StartOp
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      // The upgraded socket is a net.Socket; ws writes its own control frames (pong, close)
+      // to it directly, so ours are flushed before a close to keep the order.
+      const queue = outbox.entry(socket as Socket);
       const conn = gateway.open({
         send: (b) => {
-          corkForTurn(socket);
-          ws.send(b);
+          if (ws.readyState === ws.OPEN) outbox.send(queue, b);
         },
-        close: (code, reason) => ws.close(code, reason),
+        sendDispatch: (prepared, seq) => {
+          if (ws.readyState === ws.OPEN) outbox.sendDispatch(queue, prepared, seq);
+        },
+        close: (code, reason) => {
+          outbox.flush(queue);
+          ws.close(code, reason);
+        },
         get bufferedAmount() {
-          return ws.bufferedAmount;
+          return queue.bufferedAmount;
         },
       });
       ws.on('message', (data, isBinary) => {

@@ -100,6 +100,36 @@ describe('Gateway', () => {
     }
   });
 
+  it('holds one fan-out subscription per topic however many sessions hear it, and drops it with the last', async () => {
+    const s = await makeScene();
+    const { identify, gateway } = setup(s);
+    const topic = `guild:${s.guild.id}`;
+    const a = await identify(s.member);
+    const b = await identify(s.member);
+    const c = await identify(s.owner);
+    expect(s.w.fanOut.listenerCount(topic)).toBe(1);
+    await s.w.service.sendMessage(s.owner.caller, s.general.id, { content: 'to all three' });
+    await tick();
+    for (const sock of [a, b, c]) expect(sock.dispatches().filter((d) => d.t === 'MESSAGE_CREATE').length).toBe(1);
+    gateway.closeAll();
+    expect(s.w.fanOut.listenerCount(topic)).toBe(0);
+    expect(s.w.fanOut.listenerCount(`user:${s.member.id}`)).toBe(0);
+  });
+
+  it('delivers to every other session when one socket throws, and counts the failure', async () => {
+    const s = await makeScene();
+    const { identify, gateway } = setup(s);
+    const broken = await identify(s.member);
+    const fine = await identify(s.owner);
+    broken.send = () => {
+      throw new Error('socket gone');
+    };
+    await s.w.service.sendMessage(s.owner.caller, s.general.id, { content: 'still delivered' });
+    await tick();
+    expect(gateway.deliveryErrors).toBe(1);
+    expect(fine.dispatches().filter((d) => d.t === 'MESSAGE_CREATE').map((d) => (d.d as { content: string }).content)).toEqual(['still delivered']);
+  });
+
   it('acknowledges heartbeats and closes zombies', async () => {
     const s = await makeScene();
     const { identify, gateway } = setup(s);

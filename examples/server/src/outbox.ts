@@ -1,0 +1,149 @@
+// Gateway frames leave through here rather than through `ws.send`: every frame a socket gets in
+// one turn of the event loop (a group commit fans out many messages at once) is framed as a
+// WebSocket binary message by us and written with one `socket.write` when the turn is over. A
+// socket write is the dearest step of fan-out (on loopback the kernel runs the receiver's TCP
+// path inside the sender's syscall), and each `ws.send` is two stream writes plus a header
+// allocation; so one buffer per socket per turn is what a delivery should cost.
+
+import type { PreparedDispatch } from '@chorus/wire';
+
+/** Where an {@link Outbox} writes: the upgraded socket under a WebSocket (a `net.Socket`). */
+export interface OutboxSocket {
+  write(chunk: Uint8Array): boolean;
+  readonly writableLength: number;
+  readonly destroyed: boolean;
+}
+
+/** One socket's frames waiting for the end of the turn. */
+export class OutboxEntry {
+  /** Frames queued this turn, in order: bytes, or a dispatch shared by many sockets to number with `seqs[i]`. */
+  frames: (Uint8Array | PreparedDispatch)[] = [];
+  /** Sequence numbers of the dispatches in `frames` (unused slots for bytes). */
+  seqs: number[] = [];
+  /** Bytes they take on the wire, headers included. */
+  bytes = 0;
+  queued = false;
+  constructor(readonly socket: OutboxSocket) {}
+
+  /** Bytes written to the socket but not yet taken by the kernel, plus those queued here. */
+  get bufferedAmount(): number {
+    return this.socket.writableLength + this.bytes;
+  }
+}
+
+/** Header length of an unmasked WebSocket frame with `n` payload bytes (RFC 6455 §5.2). */
+function headerLength(n: number): number {
+  return n < 126 ? 2 : n < 65536 ? 4 : 10;
+}
+
+/** Writes the header of an unmasked final binary frame of `n` payload bytes at `at`; returns its end. */
+function writeHeader(out: Uint8Array, at: number, n: number): number {
+  out[at] = 0x82;
+  if (n < 126) {
+    out[at + 1] = n;
+    return at + 2;
+  }
+  if (n < 65536) {
+    out[at + 1] = 126;
+    out[at + 2] = n >>> 8;
+    out[at + 3] = n & 0xff;
+    return at + 4;
+  }
+  out[at + 1] = 127;
+  // Frames are bounded far below 2^32 bytes: the upper four length bytes are zero.
+  out[at + 2] = out[at + 3] = out[at + 4] = out[at + 5] = 0;
+  out[at + 6] = n >>> 24;
+  out[at + 7] = (n >>> 16) & 0xff;
+  out[at + 8] = (n >>> 8) & 0xff;
+  out[at + 9] = n & 0xff;
+  return at + 10;
+}
+
+/**
+ * Frames sent to WebSocket connections during one turn of the event loop, written per socket
+ * in one buffer once the turn is over (by one `setImmediate` for all sockets).
+ *
+ * @example
+ * ```ts
+ * const outbox = new Outbox();
+ * const entry = outbox.entry(socket); // the socket from the HTTP upgrade
+ * outbox.send(entry, bytes);          // framed and written after this turn
+ * ```
+ */
+export class Outbox {
+  private dirty: OutboxEntry[] = [];
+  private readonly schedule: (flush: () => void) => void;
+
+  /** @param schedule - runs the flush after the turn; `setImmediate` unless a test drives it */
+  constructor(schedule: (flush: () => void) => void = setImmediate) {
+    this.schedule = schedule;
+  }
+
+  /** The queue of one socket. */
+  entry(socket: OutboxSocket): OutboxEntry {
+    return new OutboxEntry(socket);
+  }
+
+  /** Queues `payload` as one binary WebSocket message to `entry`'s socket. The bytes are not copied: the caller must not reuse them. */
+  send(entry: OutboxEntry, payload: Uint8Array): void {
+    this.queue(entry, payload, 0, payload.length);
+  }
+
+  /**
+   * Queues dispatch `prepared` numbered `seq` as one binary WebSocket message: its bytes are
+   * written straight into the socket's buffer at the end of the turn, so a fan-out allocates
+   * no frame per recipient.
+   * @throws WireError for a sequence number the protocol cannot carry
+   */
+  sendDispatch(entry: OutboxEntry, prepared: PreparedDispatch, seq: number): void {
+    this.queue(entry, prepared, seq, prepared.frameLength(seq));
+  }
+
+  /** Writes what `entry` has queued now, e.g. before a close frame that must come after it. */
+  flush(entry: OutboxEntry): void {
+    const frames = entry.frames;
+    if (frames.length === 0) return;
+    const seqs = entry.seqs;
+    const out = Buffer.allocUnsafe(entry.bytes);
+    let at = 0;
+    for (let i = 0; i < frames.length; i++) {
+      const f = frames[i]!;
+      if (f instanceof Uint8Array) {
+        at = writeHeader(out, at, f.length);
+        out.set(f, at);
+        at += f.length;
+      } else {
+        at = f.writeFrame(seqs[i]!, out, writeHeader(out, at, f.frameLength(seqs[i]!)));
+      }
+    }
+    entry.frames = [];
+    entry.seqs = [];
+    entry.bytes = 0;
+    // A socket that died this turn takes nothing; its close handler ends the session.
+    if (!entry.socket.destroyed) entry.socket.write(out);
+  }
+
+  private queue(entry: OutboxEntry, frame: Uint8Array | PreparedDispatch, seq: number, length: number): void {
+    entry.frames.push(frame);
+    entry.seqs.push(seq);
+    entry.bytes += headerLength(length) + length;
+    if (entry.queued) return;
+    entry.queued = true;
+    if (this.dirty.length === 0) this.schedule(this.flushAll);
+    this.dirty.push(entry);
+  }
+
+  /** Sockets with frames waiting for the end of the turn. */
+  get pendingSockets(): number {
+    return this.dirty.length;
+  }
+
+  private readonly flushAll = (): void => {
+    const dirty = this.dirty;
+    this.dirty = [];
+    for (const e of dirty) {
+      e.queued = false;
+      this.flush(e);
+    }
+  };
+}

@@ -1,0 +1,151 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { FrameCodec, Op } from '@chorus/wire';
+import { Outbox, type OutboxSocket } from '../src/outbox.js';
+
+/** A socket that keeps what is written to it. */
+function socket(): OutboxSocket & { writes: Uint8Array[]; dead: boolean } {
+  return {
+    writes: [],
+    dead: false,
+    writableLength: 0,
+    get destroyed() {
+      return this.dead;
+    },
+    write(chunk) {
+      this.writes.push(chunk);
+      return true;
+    },
+  };
+}
+
+/** Splits a byte stream into the payloads of unmasked binary WebSocket frames (RFC 6455 §5.2), checking each header. */
+function parseFrames(bytes: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let at = 0;
+  while (at < bytes.length) {
+    expect(bytes[at]).toBe(0x82); // FIN, binary
+    let n = bytes[at + 1]!;
+    expect(n & 0x80).toBe(0); // server frames are not masked
+    at += 2;
+    if (n === 126) {
+      n = (bytes[at]! << 8) | bytes[at + 1]!;
+      expect(n).toBeGreaterThanOrEqual(126); // the shortest form is required
+      at += 2;
+    } else if (n === 127) {
+      expect(bytes.subarray(at, at + 4).every((b) => b === 0)).toBe(true);
+      n = ((bytes[at + 4]! << 24) | (bytes[at + 5]! << 16) | (bytes[at + 6]! << 8) | bytes[at + 7]!) >>> 0;
+      expect(n).toBeGreaterThanOrEqual(65536);
+      at += 8;
+    }
+    out.push(Uint8Array.from(bytes.subarray(at, at + n)));
+    at += n;
+  }
+  expect(at).toBe(bytes.length);
+  return out;
+}
+
+/** Byte-wise equality of two frame lists (vitest's deep equality is slow on 64 KiB arrays). */
+function sameFrames(a: Uint8Array[], b: Uint8Array[]): boolean {
+  return a.length === b.length && a.every((x, i) => Buffer.from(x).equals(b[i]!));
+}
+
+/** A payload length near the header's size boundaries, or any. */
+const length = fc.oneof({ arbitrary: fc.constantFrom(0, 1, 125, 126, 127, 65535, 65536, 70000), weight: 1 }, { arbitrary: fc.nat({ max: 300 }), weight: 4 });
+
+describe('Outbox', () => {
+  it('writes each socket its frames of the turn, in order, in one write (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat({ max: 3 }), length, fc.nat({ max: 255 })), { maxLength: 30 }), (sends) => {
+        const flushes: (() => void)[] = [];
+        const outbox = new Outbox((f) => flushes.push(f));
+        const sockets = [socket(), socket(), socket(), socket()];
+        const entries = sockets.map((s) => outbox.entry(s));
+        const expected: Uint8Array[][] = [[], [], [], []];
+        for (const [to, n, fill] of sends) {
+          const payload = new Uint8Array(n).fill(fill);
+          outbox.send(entries[to]!, payload);
+          expected[to]!.push(payload);
+          expect(entries[to]!.bufferedAmount).toBeGreaterThan(0);
+        }
+        // Nothing is written before the turn ends, and one flush is scheduled for all sockets.
+        expect(sockets.every((s) => s.writes.length === 0)).toBe(true);
+        expect(flushes.length).toBe(sends.length > 0 ? 1 : 0);
+        flushes.forEach((f) => f());
+        sockets.forEach((s, i) => {
+          expect(s.writes.length).toBe(expected[i]!.length > 0 ? 1 : 0);
+          expect(sameFrames(s.writes.length === 0 ? [] : parseFrames(s.writes[0]!), expected[i]!)).toBe(true);
+          expect(entries[i]!.bufferedAmount).toBe(0);
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('writes dispatches as the codec encodes them, numbered per socket (property)', () => {
+    const codec = new FrameCodec();
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.boolean(), fc.nat({ max: 0xffffffff }), fc.string({ maxLength: 200 })), { minLength: 1, maxLength: 20 }), (items) => {
+        const flushes: (() => void)[] = [];
+        const outbox = new Outbox((f) => flushes.push(f));
+        const s = socket();
+        const e = outbox.entry(s);
+        const expected: Uint8Array[] = [];
+        for (const [asDispatch, seq, text] of items) {
+          if (asDispatch) {
+            const prepared = codec.prepareDispatch('NOTE', { text });
+            outbox.sendDispatch(e, prepared, seq);
+            expected.push(codec.encodePrepared(prepared, seq));
+          } else {
+            const bytes = codec.encode({ op: Op.Error, d: { code: 'x', message: text } });
+            outbox.send(e, bytes);
+            expected.push(bytes);
+          }
+        }
+        flushes.forEach((f) => f());
+        expect(s.writes.length).toBe(1);
+        expect(parseFrames(s.writes[0]!)).toEqual(expected);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('flushes one socket early, before a close frame that must follow its frames', () => {
+    const flushes: (() => void)[] = [];
+    const outbox = new Outbox((f) => flushes.push(f));
+    const s = socket();
+    const e = outbox.entry(s);
+    outbox.send(e, Uint8Array.of(1, 2));
+    outbox.flush(e);
+    expect(s.writes.map(parseFrames)).toEqual([[Uint8Array.of(1, 2)]]);
+    // The scheduled end-of-turn flush finds nothing left and writes nothing more.
+    flushes.forEach((f) => f());
+    expect(s.writes.length).toBe(1);
+    // A later frame schedules a new flush.
+    outbox.send(e, Uint8Array.of(3));
+    expect(flushes.length).toBe(2);
+    flushes[1]!();
+    expect(s.writes.length).toBe(2);
+  });
+
+  it('writes nothing to a socket destroyed during the turn', () => {
+    const flushes: (() => void)[] = [];
+    const outbox = new Outbox((f) => flushes.push(f));
+    const s = socket();
+    const e = outbox.entry(s);
+    outbox.send(e, Uint8Array.of(1));
+    s.dead = true;
+    flushes.forEach((f) => f());
+    expect(s.writes).toEqual([]);
+    expect(e.bufferedAmount).toBe(0);
+  });
+
+  it('refuses a dispatch number the protocol cannot carry, queueing nothing', () => {
+    const outbox = new Outbox(() => undefined);
+    const e = outbox.entry(socket());
+    const prepared = new FrameCodec().prepareDispatch('NOTE', {});
+    expect(() => outbox.sendDispatch(e, prepared, -1)).toThrow(/sequence/);
+    expect(e.bufferedAmount).toBe(0);
+    expect(outbox.pendingSockets).toBe(0);
+  });
+});
