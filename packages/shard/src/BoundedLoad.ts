@@ -46,6 +46,8 @@ export class BoundedLoad implements Placement {
   readonly epsilon: number;
   /** The ring that orders the candidates of each key. */
   readonly ring: HashRing;
+  // The ring's node ids, unfrozen: V8 does not inline element loads from frozen arrays.
+  private readonly ids: readonly string[];
   private readonly index: Map<string, number>;
   private readonly weight: Float64Array;
   private readonly W: number;
@@ -70,6 +72,7 @@ export class BoundedLoad implements Placement {
       this.ring = new HashRing(nodes, ringOptions);
     }
     const ids = this.ring.nodes;
+    this.ids = ids.slice();
     this.index = new Map(ids.map((id, i) => [id, i]));
     this.weight = Float64Array.from(ids, (id) => this.ring.weightOf(id));
     let W = 0;
@@ -152,7 +155,7 @@ export class BoundedLoad implements Placement {
    * @throws ShardError `EMPTY`, `BAD_KEY`
    */
   lookup(key: Key): string {
-    return this.ring.nodes[this.pick(key)]!;
+    return this.ids[this.pick(key)]!;
   }
 
   /**
@@ -181,7 +184,7 @@ export class BoundedLoad implements Placement {
    */
   acquire(key: Key): string {
     const id = keyIdentity(key);
-    const node = this.ring.nodes[this.pick(key)]!;
+    const node = this.ids[this.pick(key)]!;
     this.place(id, key, node);
     return node;
   }
