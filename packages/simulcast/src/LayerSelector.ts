@@ -207,6 +207,7 @@ export class LayerSelector {
       cur[i] = t.kind === 'audio' ? ideal[i]! : t.visible ? indexAtOrBelow(t, s.layer) : -1;
       total += cost(t, cur[i]!);
     }
+    const start = cur.slice();
     // Emergency: over budget, lower tracks at once. Temporal steps come first (below); otherwise
     // never below what a fresh allocation would give them, and one dip should change as few
     // tracks as possible: first look, from the back of the service order, for one track whose
@@ -308,12 +309,16 @@ export class LayerSelector {
     // layers the tracks have, which needs no keyframe and leaves every resolution alone; it
     // proves itself over a shorter hold than a spatial upgrade, as the next dip costs only a
     // temporal step back.
-    const fillLimit = Math.min(Math.min(this.held(now, this.temporalHoldMs, 0), budgetBps) / (1 + this.temporalMargin), fit);
+    let fillLimit = Infinity;
     for (let i = 0; i < n && total < fillLimit; i++) {
       const t = prepared[i]!;
-      const s = states[i]!;
       const c = cur[i]!;
-      if (t.kind === 'audio' || c < 0 || c !== indexAtOrBelow(t, before[i]!) || now - s.lastChangeMs < this.temporalMinIntervalMs) continue;
+      if (t.kind === 'audio' || c < 0 || c !== start[i] || c === t.eligible.length - 1 || now - states[i]!.lastChangeMs < this.temporalMinIntervalMs) continue;
+      // Computed once, for the first track that may rise (on most ticks none may).
+      if (fillLimit === Infinity) {
+        fillLimit = Math.min(Math.min(this.held(now, this.temporalHoldMs, 0), budgetBps) / (1 + this.temporalMargin), fit);
+        if (total >= fillLimit) break;
+      }
       const sp = t.eligible[c]!.spatial;
       for (let j = t.eligible.length - 1; j > c; j--) {
         if (t.eligible[j]!.spatial !== sp) continue;
