@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SimulcastError } from '../src/index.js';
 import { defaultScenario, simulate, stableSelector, stepTrace, summarise, type SimSelector } from '../src/sim.js';
@@ -37,6 +38,21 @@ describe('simulate', () => {
     expect(r.spatialSwitchesPerMinute).toBeGreaterThan(0);
     expect(r.spatialSwitchesPerMinute).toBeLessThan(r.switchesPerMinute);
     for (const w of r.windows) expect(w.demandBps).toBeGreaterThan(3.5e6);
+  });
+
+  it('counts spatial switches as a part of all switches, per track and per window alike', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ ms: fc.integer({ min: 1000, max: 5000 }), bps: fc.integer({ min: 0, max: 6_000_000 }) }), { minLength: 2, maxLength: 5 }), (steps) => {
+        const r = simulate(stepTrace(steps));
+        const visible = r.tracks.filter((t) => t.visible);
+        for (const t of r.tracks) expect(t.spatialSwitches).toBeLessThanOrEqual(t.switches);
+        const byWindow = r.windows.reduce((n, w) => n + w.spatialSwitches, 0);
+        expect(byWindow).toBe(visible.reduce((n, t) => n + t.spatialSwitches, 0));
+        expect(r.spatialSwitchesPerMinute).toBeLessThanOrEqual(r.switchesPerMinute + 1e-9);
+        expect(summarise(r.windows, r.tracks, r.durationMs).spatialSwitchesPerMinute).toBe(r.spatialSwitchesPerMinute);
+      }),
+      { numRuns: 15 },
+    );
   });
 
   it('separates windows too small for the cheapest allocation', () => {
