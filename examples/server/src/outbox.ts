@@ -16,10 +16,14 @@ export interface OutboxSocket {
 
 /** One socket's frames waiting for the end of the turn. */
 export class OutboxEntry {
-  /** Frames queued this turn, in order: bytes, or a dispatch shared by many sockets to number with `seqs[i]`. */
-  frames: (Uint8Array | PreparedDispatch)[] = [];
-  /** Sequence numbers of the dispatches in `frames` (unused slots for bytes). */
-  seqs: number[] = [];
+  // Most sockets get one frame a turn: it is held in two fields, and arrays are made only for a
+  // second one (an array per socket per turn was a tenth of the fan-out's garbage).
+  /** The first frame queued this turn: bytes, or a dispatch shared by many sockets to number with `firstSeq`. */
+  first: Uint8Array | PreparedDispatch | undefined = undefined;
+  firstSeq = 0;
+  /** Frames after the first, in order, and their sequence numbers (unused for bytes). */
+  more: (Uint8Array | PreparedDispatch)[] | undefined = undefined;
+  moreSeqs: number[] | undefined = undefined;
   /** Bytes they take on the wire, headers included. */
   bytes = 0;
   queued = false;
@@ -57,6 +61,16 @@ function writeHeader(out: Uint8Array, at: number, n: number): number {
   out[at + 8] = (n >>> 8) & 0xff;
   out[at + 9] = n & 0xff;
   return at + 10;
+}
+
+/** Writes one frame, header and payload, at `at`; returns its end. */
+function put(out: Uint8Array, at: number, frame: Uint8Array | PreparedDispatch, seq: number): number {
+  if (frame instanceof Uint8Array) {
+    at = writeHeader(out, at, frame.length);
+    out.set(frame, at);
+    return at + frame.length;
+  }
+  return frame.writeFrame(seq, out, writeHeader(out, at, frame.frameLength(seq)));
 }
 
 /**
@@ -101,31 +115,32 @@ export class Outbox {
 
   /** Writes what `entry` has queued now, e.g. before a close frame that must come after it. */
   flush(entry: OutboxEntry): void {
-    const frames = entry.frames;
-    if (frames.length === 0) return;
-    const seqs = entry.seqs;
+    const first = entry.first;
+    if (first === undefined) return;
     const out = Buffer.allocUnsafe(entry.bytes);
-    let at = 0;
-    for (let i = 0; i < frames.length; i++) {
-      const f = frames[i]!;
-      if (f instanceof Uint8Array) {
-        at = writeHeader(out, at, f.length);
-        out.set(f, at);
-        at += f.length;
-      } else {
-        at = f.writeFrame(seqs[i]!, out, writeHeader(out, at, f.frameLength(seqs[i]!)));
-      }
+    let at = put(out, 0, first, entry.firstSeq);
+    const more = entry.more;
+    if (more !== undefined) {
+      const seqs = entry.moreSeqs!;
+      for (let i = 0; i < more.length; i++) at = put(out, at, more[i]!, seqs[i]!);
     }
-    entry.frames = [];
-    entry.seqs = [];
+    entry.first = entry.more = entry.moreSeqs = undefined;
     entry.bytes = 0;
     // A socket that died this turn takes nothing; its close handler ends the session.
     if (!entry.socket.destroyed) entry.socket.write(out);
   }
 
   private queue(entry: OutboxEntry, frame: Uint8Array | PreparedDispatch, seq: number, length: number): void {
-    entry.frames.push(frame);
-    entry.seqs.push(seq);
+    if (entry.first === undefined) {
+      entry.first = frame;
+      entry.firstSeq = seq;
+    } else if (entry.more === undefined) {
+      entry.more = [frame];
+      entry.moreSeqs = [seq];
+    } else {
+      entry.more.push(frame);
+      entry.moreSeqs!.push(seq);
+    }
     entry.bytes += headerLength(length) + length;
     if (entry.queued) return;
     entry.queued = true;

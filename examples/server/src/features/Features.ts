@@ -1,9 +1,9 @@
 import type { ChunkStore } from '@chorus/cdc';
-import type { Message as WireMessage } from '@chorus/wire';
+import type { Attachment, Message as WireMessage } from '@chorus/wire';
 import { ServiceError } from '../errors.js';
 import type { DispatchEvent } from '../FanOut.js';
-import type { Service } from '../Service.js';
-import type { Store } from '../Store.js';
+import type { Caller, Service } from '../Service.js';
+import type { Channel, Store } from '../Store.js';
 import { MediaLibrary, type MediaLimits } from './MediaLibrary.js';
 import { MessageSearch } from './MessageSearch.js';
 import { Notifications } from './Notifications.js';
@@ -87,12 +87,10 @@ export class Features {
       blockedEither: async (a, b) => this.social.blockedEither(a, b),
     });
     this.service.hooks = {
-      beforeSend: async (caller, channel, messageId, attachments) => {
-        if (channel.kind === 'dm') {
-          const other = (await this.store.listRecipients(channel.id, undefined, 2)).find((r) => r.userId !== caller.userId);
-          if (other && this.social.blockedEither(caller.userId, other.userId)) throw new ServiceError('forbidden', 'you cannot message this user');
-        }
-        return this.media.attach(caller, channel, messageId, attachments);
+      beforeSend: (caller, channel, messageId, attachments) => {
+        // Most messages: no files and no DM blocks to check, so nothing to wait for.
+        if (channel.kind !== 'dm' && attachments.length === 0) return [];
+        return this.checkSend(caller, channel, messageId, attachments);
       },
       hidesPresence: (viewerId, userId) => viewerId !== userId && this.social.blockedEither(viewerId, userId),
       areFriends: (a, b) => this.social.graph.hasFriendship(a, b),
@@ -101,6 +99,15 @@ export class Features {
       },
     };
     options.fanOut.observe((topic, event) => this.observe(topic, event));
+  }
+
+  /** Blocks in DMs, then the files: the `beforeSend` hook when there is something to look up. */
+  private async checkSend(caller: Caller, channel: Channel, messageId: string, attachments: readonly string[]): Promise<Attachment[]> {
+    if (channel.kind === 'dm') {
+      const other = (await this.store.listRecipients(channel.id, undefined, 2)).find((r) => r.userId !== caller.userId);
+      if (other && this.social.blockedEither(caller.userId, other.userId)) throw new ServiceError('forbidden', 'you cannot message this user');
+    }
+    return this.media.attach(caller, channel, messageId, attachments);
   }
 
   /** Loads the social graph from the store; call once before serving. */
@@ -163,6 +170,8 @@ export class Features {
   }
 
   private async afterCreate(m: WireMessage): Promise<void> {
+    // Notifications and interaction scores come only from mentions, replies and DMs.
+    if (m.mentions.length === 0 && m.replyTo === null && m.guildId !== null) return;
     const authorId = m.author.id;
     await this.notifications.onMessage({ id: m.id, channelId: m.channelId, guildId: m.guildId, authorId, mentions: m.mentions, replyTo: m.replyTo });
     // Interaction scores: DMs, replies and mentions between friends.

@@ -14,9 +14,9 @@ export interface ServiceHooks {
    * @param channel - where
    * @param messageId - the id the message will have
    * @param attachments - media ids the author wants attached
-   * @returns the attachments as the message will carry them
+   * @returns the attachments as the message will carry them (an array at once when there is nothing to look up)
    */
-  beforeSend?(caller: Caller, channel: Channel, messageId: string, attachments: readonly string[]): Promise<Attachment[]>;
+  beforeSend?(caller: Caller, channel: Channel, messageId: string, attachments: readonly string[]): Attachment[] | Promise<Attachment[]>;
   /**
    * Before a direct-message channel is opened between two users.
    * @param caller - who opens it
