@@ -70,45 +70,52 @@ function u32(b: Uint8Array, i: number): number {
  * callback would cost a call per four bytes on the hottest path of every lookup.
  */
 function finishBytes(b: Uint8Array, p: number, len: number, h: number, l: number, out: Hash64): void {
+  // The primes as locals: V8 reloads and type-checks module constants at every use (see xxHash32.ts).
+  const p1h = 0x9e3779b1 | 0, p1l = 0x85ebca87 | 0, p1l_0 = 0xca87, p1l_1 = 0x85eb;
+  const p2h = 0xc2b2ae3d | 0, p2l = 0x27d4eb4f | 0, p2l_0 = 0xeb4f, p2l_1 = 0x27d4;
+  const p3h = 0x165667b1 | 0, p3l = 0x9e3779f9 | 0, p3l_0 = 0x79f9, p3l_1 = 0x9e37;
+  const p4h = 0x85ebca77 | 0, p4l = 0xc2b2ae63 | 0;
+  const p5h = 0x27d4eb2f | 0, p5l = 0x165667c5 | 0, p5lu = 0x165667c5;
+  const two_m32 = 2 ** -32;
   let a0: number, a1: number, t: number, m1: number, m2: number, kh: number, kl: number;
   for (; p + 8 <= len; p += 8) {
     kl = b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24); kh = b[p + 4]! | (b[p + 4 + 1]! << 8) | (b[p + 4 + 2]! << 16) | (b[p + 4 + 3]! << 24);
-    a0 = kl & 0xffff; a1 = kl >>> 16; t = Math.imul(a0, P2L_0); m1 = (Math.imul(a1, P2L_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, P2L_1) + (m1 & 0xffff)) | 0;
-    t = (Math.imul(a1, P2L_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(kh, P2L) + Math.imul(kl, P2H)) | 0; kl = Math.imul(kl, P2L); kh = t;
+    a0 = kl & 0xffff; a1 = kl >>> 16; t = Math.imul(a0, p2l_0); m1 = (Math.imul(a1, p2l_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, p2l_1) + (m1 & 0xffff)) | 0;
+    t = (Math.imul(a1, p2l_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(kh, p2l) + Math.imul(kl, p2h)) | 0; kl = Math.imul(kl, p2l); kh = t;
     t = kh; kh = (kh << 31) | (kl >>> 1); kl = (kl << 31) | (t >>> 1);
-    a0 = kl & 0xffff; a1 = kl >>> 16; t = Math.imul(a0, P1L_0); m1 = (Math.imul(a1, P1L_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, P1L_1) + (m1 & 0xffff)) | 0;
-    t = (Math.imul(a1, P1L_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(kh, P1L) + Math.imul(kl, P1H)) | 0; kl = Math.imul(kl, P1L); kh = t;
+    a0 = kl & 0xffff; a1 = kl >>> 16; t = Math.imul(a0, p1l_0); m1 = (Math.imul(a1, p1l_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, p1l_1) + (m1 & 0xffff)) | 0;
+    t = (Math.imul(a1, p1l_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(kh, p1l) + Math.imul(kl, p1h)) | 0; kl = Math.imul(kl, p1l); kh = t;
     h = h ^ kh; l = l ^ kl;
     t = h; h = (h << 27) | (l >>> 5); l = (l << 27) | (t >>> 5);
-    a0 = l & 0xffff; a1 = l >>> 16; t = Math.imul(a0, P1L_0); m1 = (Math.imul(a1, P1L_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, P1L_1) + (m1 & 0xffff)) | 0;
-    t = (Math.imul(a1, P1L_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, P1L) + Math.imul(l, P1H)) | 0; l = Math.imul(l, P1L); h = t;
-    t = (l + P4L) | 0; h = (h + P4H + ((t >>> 0) < (l >>> 0) ? 1 : 0)) | 0; l = t;
+    a0 = l & 0xffff; a1 = l >>> 16; t = Math.imul(a0, p1l_0); m1 = (Math.imul(a1, p1l_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, p1l_1) + (m1 & 0xffff)) | 0;
+    t = (Math.imul(a1, p1l_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, p1l) + Math.imul(l, p1h)) | 0; l = Math.imul(l, p1l); h = t;
+    t = (l + p4l) | 0; h = (h + p4h + ((t >>> 0) < (l >>> 0) ? 1 : 0)) | 0; l = t;
   }
   if (p + 4 <= len) {
     kl = b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24);
-    a0 = kl & 0xffff; a1 = kl >>> 16; t = Math.imul(a0, P1L_0); m1 = (Math.imul(a1, P1L_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, P1L_1) + (m1 & 0xffff)) | 0;
-    t = (Math.imul(a1, P1L_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(kl, P1H)) | 0; kl = Math.imul(kl, P1L); kh = t;
+    a0 = kl & 0xffff; a1 = kl >>> 16; t = Math.imul(a0, p1l_0); m1 = (Math.imul(a1, p1l_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, p1l_1) + (m1 & 0xffff)) | 0;
+    t = (Math.imul(a1, p1l_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(kl, p1h)) | 0; kl = Math.imul(kl, p1l); kh = t;
     h ^= kh; l ^= kl;
     t = h; h = (h << 23) | (l >>> 9); l = (l << 23) | (t >>> 9);
-    a0 = l & 0xffff; a1 = l >>> 16; t = Math.imul(a0, P2L_0); m1 = (Math.imul(a1, P2L_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, P2L_1) + (m1 & 0xffff)) | 0;
-    t = (Math.imul(a1, P2L_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, P2L) + Math.imul(l, P2H)) | 0; l = Math.imul(l, P2L); h = t;
-    t = (l + P3L) | 0; h = (h + P3H + ((t >>> 0) < (l >>> 0) ? 1 : 0)) | 0; l = t;
+    a0 = l & 0xffff; a1 = l >>> 16; t = Math.imul(a0, p2l_0); m1 = (Math.imul(a1, p2l_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, p2l_1) + (m1 & 0xffff)) | 0;
+    t = (Math.imul(a1, p2l_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, p2l) + Math.imul(l, p2h)) | 0; l = Math.imul(l, p2l); h = t;
+    t = (l + p3l) | 0; h = (h + p3h + ((t >>> 0) < (l >>> 0) ? 1 : 0)) | 0; l = t;
     p += 4;
   }
   for (; p < len; p++) {
     kl = b[p]!;
-    kh = (Math.floor(kl * P5LU * TWO_M32) + Math.imul(kl, P5H)) | 0; kl = Math.imul(kl, P5L);
+    kh = (Math.floor(kl * p5lu * two_m32) + Math.imul(kl, p5h)) | 0; kl = Math.imul(kl, p5l);
     h ^= kh; l ^= kl;
     t = h; h = (h << 11) | (l >>> 21); l = (l << 11) | (t >>> 21);
-    a0 = l & 0xffff; a1 = l >>> 16; t = Math.imul(a0, P1L_0); m1 = (Math.imul(a1, P1L_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, P1L_1) + (m1 & 0xffff)) | 0;
-    t = (Math.imul(a1, P1L_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, P1L) + Math.imul(l, P1H)) | 0; l = Math.imul(l, P1L); h = t;
+    a0 = l & 0xffff; a1 = l >>> 16; t = Math.imul(a0, p1l_0); m1 = (Math.imul(a1, p1l_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, p1l_1) + (m1 & 0xffff)) | 0;
+    t = (Math.imul(a1, p1l_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, p1l) + Math.imul(l, p1h)) | 0; l = Math.imul(l, p1l); h = t;
   }
   l ^= h >>> 1;
-  a0 = l & 0xffff; a1 = l >>> 16; t = Math.imul(a0, P2L_0); m1 = (Math.imul(a1, P2L_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, P2L_1) + (m1 & 0xffff)) | 0;
-  t = (Math.imul(a1, P2L_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, P2L) + Math.imul(l, P2H)) | 0; l = Math.imul(l, P2L); h = t;
+  a0 = l & 0xffff; a1 = l >>> 16; t = Math.imul(a0, p2l_0); m1 = (Math.imul(a1, p2l_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, p2l_1) + (m1 & 0xffff)) | 0;
+  t = (Math.imul(a1, p2l_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, p2l) + Math.imul(l, p2h)) | 0; l = Math.imul(l, p2l); h = t;
   l ^= (l >>> 29) | (h << 3); h ^= h >>> 29;
-  a0 = l & 0xffff; a1 = l >>> 16; t = Math.imul(a0, P3L_0); m1 = (Math.imul(a1, P3L_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, P3L_1) + (m1 & 0xffff)) | 0;
-  t = (Math.imul(a1, P3L_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, P3L) + Math.imul(l, P3H)) | 0; l = Math.imul(l, P3L); h = t;
+  a0 = l & 0xffff; a1 = l >>> 16; t = Math.imul(a0, p3l_0); m1 = (Math.imul(a1, p3l_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, p3l_1) + (m1 & 0xffff)) | 0;
+  t = (Math.imul(a1, p3l_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, p3l) + Math.imul(l, p3h)) | 0; l = Math.imul(l, p3l); h = t;
   out.hi = h >>> 0; out.lo = (l ^ h) >>> 0;
 }
 
@@ -117,48 +124,55 @@ function finishBytes(b: Uint8Array, p: number, len: number, h: number, l: number
  * (and the result is to be discarded) when a unit is not ASCII, so that UTF-8 encoding is needed.
  */
 function finishAscii(s: string, len: number, h: number, l: number, out: Hash64): boolean {
+  // Primes as locals, as in finishBytes.
+  const p1h = 0x9e3779b1 | 0, p1l = 0x85ebca87 | 0, p1l_0 = 0xca87, p1l_1 = 0x85eb;
+  const p2h = 0xc2b2ae3d | 0, p2l = 0x27d4eb4f | 0, p2l_0 = 0xeb4f, p2l_1 = 0x27d4;
+  const p3h = 0x165667b1 | 0, p3l = 0x9e3779f9 | 0, p3l_0 = 0x79f9, p3l_1 = 0x9e37;
+  const p4h = 0x85ebca77 | 0, p4l = 0xc2b2ae63 | 0;
+  const p5h = 0x27d4eb2f | 0, p5l = 0x165667c5 | 0, p5lu = 0x165667c5;
+  const two_m32 = 2 ** -32;
   let p = 0;
   let c0: number, c1: number, c2: number, c3: number;
   let wide = 0;
   let a0: number, a1: number, t: number, m1: number, m2: number, kh: number, kl: number;
   for (; p + 8 <= len; p += 8) {
     kl = (c0 = s.charCodeAt(p)) | ((c1 = s.charCodeAt(p + 1)) << 8) | ((c2 = s.charCodeAt(p + 2)) << 16) | ((c3 = s.charCodeAt(p + 3)) << 24); wide |= c0 | c1 | c2 | c3; kh = (c0 = s.charCodeAt(p + 4)) | ((c1 = s.charCodeAt(p + 4 + 1)) << 8) | ((c2 = s.charCodeAt(p + 4 + 2)) << 16) | ((c3 = s.charCodeAt(p + 4 + 3)) << 24); wide |= c0 | c1 | c2 | c3;
-    a0 = kl & 0xffff; a1 = kl >>> 16; t = Math.imul(a0, P2L_0); m1 = (Math.imul(a1, P2L_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, P2L_1) + (m1 & 0xffff)) | 0;
-    t = (Math.imul(a1, P2L_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(kh, P2L) + Math.imul(kl, P2H)) | 0; kl = Math.imul(kl, P2L); kh = t;
+    a0 = kl & 0xffff; a1 = kl >>> 16; t = Math.imul(a0, p2l_0); m1 = (Math.imul(a1, p2l_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, p2l_1) + (m1 & 0xffff)) | 0;
+    t = (Math.imul(a1, p2l_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(kh, p2l) + Math.imul(kl, p2h)) | 0; kl = Math.imul(kl, p2l); kh = t;
     t = kh; kh = (kh << 31) | (kl >>> 1); kl = (kl << 31) | (t >>> 1);
-    a0 = kl & 0xffff; a1 = kl >>> 16; t = Math.imul(a0, P1L_0); m1 = (Math.imul(a1, P1L_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, P1L_1) + (m1 & 0xffff)) | 0;
-    t = (Math.imul(a1, P1L_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(kh, P1L) + Math.imul(kl, P1H)) | 0; kl = Math.imul(kl, P1L); kh = t;
+    a0 = kl & 0xffff; a1 = kl >>> 16; t = Math.imul(a0, p1l_0); m1 = (Math.imul(a1, p1l_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, p1l_1) + (m1 & 0xffff)) | 0;
+    t = (Math.imul(a1, p1l_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(kh, p1l) + Math.imul(kl, p1h)) | 0; kl = Math.imul(kl, p1l); kh = t;
     h = h ^ kh; l = l ^ kl;
     t = h; h = (h << 27) | (l >>> 5); l = (l << 27) | (t >>> 5);
-    a0 = l & 0xffff; a1 = l >>> 16; t = Math.imul(a0, P1L_0); m1 = (Math.imul(a1, P1L_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, P1L_1) + (m1 & 0xffff)) | 0;
-    t = (Math.imul(a1, P1L_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, P1L) + Math.imul(l, P1H)) | 0; l = Math.imul(l, P1L); h = t;
-    t = (l + P4L) | 0; h = (h + P4H + ((t >>> 0) < (l >>> 0) ? 1 : 0)) | 0; l = t;
+    a0 = l & 0xffff; a1 = l >>> 16; t = Math.imul(a0, p1l_0); m1 = (Math.imul(a1, p1l_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, p1l_1) + (m1 & 0xffff)) | 0;
+    t = (Math.imul(a1, p1l_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, p1l) + Math.imul(l, p1h)) | 0; l = Math.imul(l, p1l); h = t;
+    t = (l + p4l) | 0; h = (h + p4h + ((t >>> 0) < (l >>> 0) ? 1 : 0)) | 0; l = t;
   }
   if (p + 4 <= len) {
     kl = (c0 = s.charCodeAt(p)) | ((c1 = s.charCodeAt(p + 1)) << 8) | ((c2 = s.charCodeAt(p + 2)) << 16) | ((c3 = s.charCodeAt(p + 3)) << 24); wide |= c0 | c1 | c2 | c3;
-    a0 = kl & 0xffff; a1 = kl >>> 16; t = Math.imul(a0, P1L_0); m1 = (Math.imul(a1, P1L_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, P1L_1) + (m1 & 0xffff)) | 0;
-    t = (Math.imul(a1, P1L_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(kl, P1H)) | 0; kl = Math.imul(kl, P1L); kh = t;
+    a0 = kl & 0xffff; a1 = kl >>> 16; t = Math.imul(a0, p1l_0); m1 = (Math.imul(a1, p1l_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, p1l_1) + (m1 & 0xffff)) | 0;
+    t = (Math.imul(a1, p1l_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(kl, p1h)) | 0; kl = Math.imul(kl, p1l); kh = t;
     h ^= kh; l ^= kl;
     t = h; h = (h << 23) | (l >>> 9); l = (l << 23) | (t >>> 9);
-    a0 = l & 0xffff; a1 = l >>> 16; t = Math.imul(a0, P2L_0); m1 = (Math.imul(a1, P2L_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, P2L_1) + (m1 & 0xffff)) | 0;
-    t = (Math.imul(a1, P2L_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, P2L) + Math.imul(l, P2H)) | 0; l = Math.imul(l, P2L); h = t;
-    t = (l + P3L) | 0; h = (h + P3H + ((t >>> 0) < (l >>> 0) ? 1 : 0)) | 0; l = t;
+    a0 = l & 0xffff; a1 = l >>> 16; t = Math.imul(a0, p2l_0); m1 = (Math.imul(a1, p2l_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, p2l_1) + (m1 & 0xffff)) | 0;
+    t = (Math.imul(a1, p2l_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, p2l) + Math.imul(l, p2h)) | 0; l = Math.imul(l, p2l); h = t;
+    t = (l + p3l) | 0; h = (h + p3h + ((t >>> 0) < (l >>> 0) ? 1 : 0)) | 0; l = t;
     p += 4;
   }
   for (; p < len; p++) {
     kl = s.charCodeAt(p); wide |= kl;
-    kh = (Math.floor(kl * P5LU * TWO_M32) + Math.imul(kl, P5H)) | 0; kl = Math.imul(kl, P5L);
+    kh = (Math.floor(kl * p5lu * two_m32) + Math.imul(kl, p5h)) | 0; kl = Math.imul(kl, p5l);
     h ^= kh; l ^= kl;
     t = h; h = (h << 11) | (l >>> 21); l = (l << 11) | (t >>> 21);
-    a0 = l & 0xffff; a1 = l >>> 16; t = Math.imul(a0, P1L_0); m1 = (Math.imul(a1, P1L_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, P1L_1) + (m1 & 0xffff)) | 0;
-    t = (Math.imul(a1, P1L_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, P1L) + Math.imul(l, P1H)) | 0; l = Math.imul(l, P1L); h = t;
+    a0 = l & 0xffff; a1 = l >>> 16; t = Math.imul(a0, p1l_0); m1 = (Math.imul(a1, p1l_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, p1l_1) + (m1 & 0xffff)) | 0;
+    t = (Math.imul(a1, p1l_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, p1l) + Math.imul(l, p1h)) | 0; l = Math.imul(l, p1l); h = t;
   }
   l ^= h >>> 1;
-  a0 = l & 0xffff; a1 = l >>> 16; t = Math.imul(a0, P2L_0); m1 = (Math.imul(a1, P2L_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, P2L_1) + (m1 & 0xffff)) | 0;
-  t = (Math.imul(a1, P2L_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, P2L) + Math.imul(l, P2H)) | 0; l = Math.imul(l, P2L); h = t;
+  a0 = l & 0xffff; a1 = l >>> 16; t = Math.imul(a0, p2l_0); m1 = (Math.imul(a1, p2l_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, p2l_1) + (m1 & 0xffff)) | 0;
+  t = (Math.imul(a1, p2l_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, p2l) + Math.imul(l, p2h)) | 0; l = Math.imul(l, p2l); h = t;
   l ^= (l >>> 29) | (h << 3); h ^= h >>> 29;
-  a0 = l & 0xffff; a1 = l >>> 16; t = Math.imul(a0, P3L_0); m1 = (Math.imul(a1, P3L_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, P3L_1) + (m1 & 0xffff)) | 0;
-  t = (Math.imul(a1, P3L_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, P3L) + Math.imul(l, P3H)) | 0; l = Math.imul(l, P3L); h = t;
+  a0 = l & 0xffff; a1 = l >>> 16; t = Math.imul(a0, p3l_0); m1 = (Math.imul(a1, p3l_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, p3l_1) + (m1 & 0xffff)) | 0;
+  t = (Math.imul(a1, p3l_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, p3l) + Math.imul(l, p3h)) | 0; l = Math.imul(l, p3l); h = t;
   out.hi = h >>> 0; out.lo = (l ^ h) >>> 0;
   return wide < 0x80;
 }
@@ -168,26 +182,32 @@ function finishAscii(s: string, len: number, h: number, l: number, out: Hash64):
  * {@link xxh64Into} on those 8 bytes, without writing them anywhere.
  */
 export function xxh64WordInto(vh: number, vl: number, sh: number, sl: number, out: Hash64): void {
+  // Primes as locals, as in finishBytes.
+  const p1h = 0x9e3779b1 | 0, p1l = 0x85ebca87 | 0, p1l_0 = 0xca87, p1l_1 = 0x85eb;
+  const p2h = 0xc2b2ae3d | 0, p2l = 0x27d4eb4f | 0, p2l_0 = 0xeb4f, p2l_1 = 0x27d4;
+  const p3h = 0x165667b1 | 0, p3l = 0x9e3779f9 | 0, p3l_0 = 0x79f9, p3l_1 = 0x9e37;
+  const p4h = 0x85ebca77 | 0, p4l = 0xc2b2ae63 | 0;
+  const p5h = 0x27d4eb2f | 0, p5l = 0x165667c5 | 0;
   let a0: number, a1: number, t: number, m1: number, m2: number, kh = vh, kl = vl;
   let h = sh | 0, l = sl | 0;
-  t = (l + P5L) | 0; h = (h + P5H + ((t >>> 0) < (l >>> 0) ? 1 : 0)) | 0; l = t;
+  t = (l + p5l) | 0; h = (h + p5h + ((t >>> 0) < (l >>> 0) ? 1 : 0)) | 0; l = t;
   t = (l + 8) | 0; h = (h + ((t >>> 0) < (l >>> 0) ? 1 : 0)) | 0; l = t;
-  a0 = kl & 0xffff; a1 = kl >>> 16; t = Math.imul(a0, P2L_0); m1 = (Math.imul(a1, P2L_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, P2L_1) + (m1 & 0xffff)) | 0;
-  t = (Math.imul(a1, P2L_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(kh, P2L) + Math.imul(kl, P2H)) | 0; kl = Math.imul(kl, P2L); kh = t;
+  a0 = kl & 0xffff; a1 = kl >>> 16; t = Math.imul(a0, p2l_0); m1 = (Math.imul(a1, p2l_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, p2l_1) + (m1 & 0xffff)) | 0;
+  t = (Math.imul(a1, p2l_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(kh, p2l) + Math.imul(kl, p2h)) | 0; kl = Math.imul(kl, p2l); kh = t;
   t = kh; kh = (kh << 31) | (kl >>> 1); kl = (kl << 31) | (t >>> 1);
-  a0 = kl & 0xffff; a1 = kl >>> 16; t = Math.imul(a0, P1L_0); m1 = (Math.imul(a1, P1L_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, P1L_1) + (m1 & 0xffff)) | 0;
-  t = (Math.imul(a1, P1L_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(kh, P1L) + Math.imul(kl, P1H)) | 0; kl = Math.imul(kl, P1L); kh = t;
+  a0 = kl & 0xffff; a1 = kl >>> 16; t = Math.imul(a0, p1l_0); m1 = (Math.imul(a1, p1l_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, p1l_1) + (m1 & 0xffff)) | 0;
+  t = (Math.imul(a1, p1l_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(kh, p1l) + Math.imul(kl, p1h)) | 0; kl = Math.imul(kl, p1l); kh = t;
   h = h ^ kh; l = l ^ kl;
   t = h; h = (h << 27) | (l >>> 5); l = (l << 27) | (t >>> 5);
-  a0 = l & 0xffff; a1 = l >>> 16; t = Math.imul(a0, P1L_0); m1 = (Math.imul(a1, P1L_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, P1L_1) + (m1 & 0xffff)) | 0;
-  t = (Math.imul(a1, P1L_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, P1L) + Math.imul(l, P1H)) | 0; l = Math.imul(l, P1L); h = t;
-  t = (l + P4L) | 0; h = (h + P4H + ((t >>> 0) < (l >>> 0) ? 1 : 0)) | 0; l = t;
+  a0 = l & 0xffff; a1 = l >>> 16; t = Math.imul(a0, p1l_0); m1 = (Math.imul(a1, p1l_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, p1l_1) + (m1 & 0xffff)) | 0;
+  t = (Math.imul(a1, p1l_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, p1l) + Math.imul(l, p1h)) | 0; l = Math.imul(l, p1l); h = t;
+  t = (l + p4l) | 0; h = (h + p4h + ((t >>> 0) < (l >>> 0) ? 1 : 0)) | 0; l = t;
   l ^= h >>> 1;
-  a0 = l & 0xffff; a1 = l >>> 16; t = Math.imul(a0, P2L_0); m1 = (Math.imul(a1, P2L_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, P2L_1) + (m1 & 0xffff)) | 0;
-  t = (Math.imul(a1, P2L_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, P2L) + Math.imul(l, P2H)) | 0; l = Math.imul(l, P2L); h = t;
+  a0 = l & 0xffff; a1 = l >>> 16; t = Math.imul(a0, p2l_0); m1 = (Math.imul(a1, p2l_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, p2l_1) + (m1 & 0xffff)) | 0;
+  t = (Math.imul(a1, p2l_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, p2l) + Math.imul(l, p2h)) | 0; l = Math.imul(l, p2l); h = t;
   l ^= (l >>> 29) | (h << 3); h ^= h >>> 29;
-  a0 = l & 0xffff; a1 = l >>> 16; t = Math.imul(a0, P3L_0); m1 = (Math.imul(a1, P3L_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, P3L_1) + (m1 & 0xffff)) | 0;
-  t = (Math.imul(a1, P3L_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, P3L) + Math.imul(l, P3H)) | 0; l = Math.imul(l, P3L); h = t;
+  a0 = l & 0xffff; a1 = l >>> 16; t = Math.imul(a0, p3l_0); m1 = (Math.imul(a1, p3l_0) + (t >>> 16)) | 0; m2 = (Math.imul(a0, p3l_1) + (m1 & 0xffff)) | 0;
+  t = (Math.imul(a1, p3l_1) + (m1 >>> 16) + (m2 >>> 16) + Math.imul(h, p3l) + Math.imul(l, p3h)) | 0; l = Math.imul(l, p3l); h = t;
   out.hi = h >>> 0; out.lo = (l ^ h) >>> 0;
 }
 
@@ -238,11 +258,13 @@ export function xxh64Into(b: Uint8Array, len: number, sh: number, sl: number, ou
  * `scratch` receives the bytes in that case and must hold 3 x length bytes.
  */
 export function xxh64StringInto(s: string, sh: number, sl: number, out: Hash64, scratch: Uint8Array): void {
+  // Primes as locals, as in finishBytes.
+  const p5h = 0x27d4eb2f | 0, p5l = 0x165667c5 | 0;
   const len = s.length;
   if (len < 32) {
     // acc = seed + P5 + len; len < 32, so the low half carries at most 1.
-    const t = (sl >>> 0) + (P5L >>> 0) + len;
-    if (finishAscii(s, len, (sh + P5H + (t >= 0x100000000 ? 1 : 0)) | 0, t | 0, out)) return;
+    const t = (sl >>> 0) + (p5l >>> 0) + len;
+    if (finishAscii(s, len, (sh + p5h + (t >= 0x100000000 ? 1 : 0)) | 0, t | 0, out)) return;
   }
   xxh64Into(scratch, encoder.encodeInto(s, scratch).written, sh, sl, out);
 }
