@@ -178,16 +178,19 @@ export class LayerSelector {
     const n = prepared.length;
     const ideal = allocateIndexes(prepared, budgetBps);
     this.remember(now, budgetBps);
-    // "Held for a while" = the lowest budget seen over the whole hold window still pays for it.
-    const heldResume = this.held(now, this.resumeHoldMs, 0);
-    const heldRestore = this.held(now, this.restoreHoldMs, 0) / (1 + this.upgradeMargin);
+    // "Held for a while" = the lowest budget seen over the whole hold window still pays for it;
+    // scanned only when a paused or lowered track asks (-1: not yet).
+    let resumeMemo = -1;
+    let restoreMemo = -1;
+    const heldResume = (): number => (resumeMemo >= 0 ? resumeMemo : (resumeMemo = this.held(now, this.resumeHoldMs, 0)));
+    const heldRestore = (): number => (restoreMemo >= 0 ? restoreMemo : (restoreMemo = this.held(now, this.restoreHoldMs, 0) / (1 + this.upgradeMargin)));
     // The allocations below are computed only when some track may move (most ticks none can).
     const lazy = (bps: () => number): (() => Int32Array) => {
       let memo: Int32Array | undefined;
       return () => (memo ??= allocateIndexes(prepared, bps()));
     };
     const roomy = lazy(() => this.held(now, this.upgradeHoldMs, this.upgradeQuantile) / (1 + this.upgradeMargin));
-    const resume = lazy(() => heldResume / (1 + this.resumeMargin));
+    const resume = lazy(() => heldResume() / (1 + this.resumeMargin));
     const admit = lazy(() => budgetBps / (1 + this.resumeMargin));
     const roomyNow = lazy(() => budgetBps / (1 + this.upgradeMargin));
     const states: TrackState[] = [];
@@ -277,7 +280,7 @@ export class LayerSelector {
       // The held budget proved the next step safe; go as far as today's budget allows, so that
       // one change does the work of several small ones.
       const want = fresh || paused ? held : Math.max(held, roomyNow()[i]!);
-      const limit = Math.min(fit, (fresh || !paused ? budgetBps : heldResume) / (1 + (paused ? this.resumeMargin : this.upgradeMargin)));
+      const limit = Math.min(fit, (fresh || !paused ? budgetBps : heldResume()) / (1 + (paused ? this.resumeMargin : this.upgradeMargin)));
       for (let j = want; j > cur[i]!; j--) {
         const delta = cost(t, j) - cost(t, cur[i]!);
         if (total + delta <= limit) {
@@ -299,7 +302,7 @@ export class LayerSelector {
         continue;
       }
       const delta = cost(t, target) - cost(t, cur[i]!);
-      if (total + delta <= Math.min(heldRestore, budgetBps / (1 + this.upgradeMargin), fit)) {
+      if (total + delta <= Math.min(heldRestore(), budgetBps / (1 + this.upgradeMargin), fit)) {
         total += delta;
         cur[i] = target;
         s.restore = null;
