@@ -10,6 +10,9 @@ import type { PreparedDispatch } from '@chorus/wire';
 /** Where an {@link Outbox} writes: the upgraded socket under a WebSocket (a `net.Socket`). */
 export interface OutboxSocket {
   write(chunk: Uint8Array): boolean;
+  /** Holds writes until {@link OutboxSocket.uncork}, which sends them in one system call. */
+  cork(): void;
+  uncork(): void;
   readonly writableLength: number;
   readonly destroyed: boolean;
 }
@@ -26,6 +29,8 @@ export class OutboxEntry {
   moreSeqs: number[] | undefined = undefined;
   /** Bytes they take on the wire, headers included. */
   bytes = 0;
+  /** Bytes of the payloads among them large enough to be written as they are, not copied. */
+  large = 0;
   queued = false;
   constructor(readonly socket: OutboxSocket) {}
 
@@ -34,6 +39,9 @@ export class OutboxEntry {
     return this.socket.writableLength + this.bytes;
   }
 }
+
+/** Payloads of at least this many bytes are written without a copy (copying 4 KiB costs about what a separate chunk does). */
+const LARGE = 4096;
 
 /** Header length of an unmasked WebSocket frame with `n` payload bytes (RFC 6455 §5.2). */
 function headerLength(n: number): number {
@@ -117,17 +125,38 @@ export class Outbox {
   flush(entry: OutboxEntry): void {
     const first = entry.first;
     if (first === undefined) return;
-    const out = Buffer.allocUnsafe(entry.bytes);
-    let at = put(out, 0, first, entry.firstSeq);
+    // Headers, dispatches and small frames are gathered in one buffer; a large payload (a page
+    // of history) is handed to the socket as it is, between the pieces of that buffer.
+    const out = Buffer.allocUnsafe(entry.bytes - entry.large);
+    const chunks: Uint8Array[] | undefined = entry.large > 0 ? [] : undefined;
+    let from = 0;
+    let at = 0;
+    const add = (frame: Uint8Array | PreparedDispatch, seq: number): void => {
+      if (chunks !== undefined && frame instanceof Uint8Array && frame.length >= LARGE) {
+        at = writeHeader(out, at, frame.length);
+        chunks.push(out.subarray(from, at), frame);
+        from = at;
+      } else at = put(out, at, frame, seq);
+    };
+    add(first, entry.firstSeq);
     const more = entry.more;
     if (more !== undefined) {
       const seqs = entry.moreSeqs!;
-      for (let i = 0; i < more.length; i++) at = put(out, at, more[i]!, seqs[i]!);
+      for (let i = 0; i < more.length; i++) add(more[i]!, seqs[i]!);
     }
     entry.first = entry.more = entry.moreSeqs = undefined;
-    entry.bytes = 0;
+    entry.bytes = entry.large = 0;
     // A socket that died this turn takes nothing; its close handler ends the session.
-    if (!entry.socket.destroyed) entry.socket.write(out);
+    const socket = entry.socket;
+    if (socket.destroyed) return;
+    if (chunks === undefined) {
+      socket.write(out);
+      return;
+    }
+    if (at > from) chunks.push(out.subarray(from, at));
+    socket.cork();
+    for (const c of chunks) socket.write(c);
+    socket.uncork();
   }
 
   private queue(entry: OutboxEntry, frame: Uint8Array | PreparedDispatch, seq: number, length: number): void {
@@ -142,6 +171,7 @@ export class Outbox {
       entry.moreSeqs!.push(seq);
     }
     entry.bytes += headerLength(length) + length;
+    if (length >= LARGE && frame instanceof Uint8Array) entry.large += length;
     if (entry.queued) return;
     entry.queued = true;
     if (this.dirty.length === 0) this.schedule(this.flushAll);

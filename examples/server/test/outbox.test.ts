@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { FrameCodec, Op } from '@chorus/wire';
 import { Outbox, type OutboxSocket } from '../src/outbox.js';
 
-/** A socket that keeps what is written to it. */
+/** A socket that keeps what it sends in each system call: corked writes leave together at the uncork. */
 function socket(): OutboxSocket & { writes: Uint8Array[]; dead: boolean } {
+  let corked: Uint8Array[] | undefined;
   return {
     writes: [],
     dead: false,
@@ -13,8 +14,16 @@ function socket(): OutboxSocket & { writes: Uint8Array[]; dead: boolean } {
       return this.dead;
     },
     write(chunk) {
-      this.writes.push(chunk);
+      if (corked) corked.push(Uint8Array.from(chunk));
+      else this.writes.push(Uint8Array.from(chunk));
       return true;
+    },
+    cork() {
+      corked = [];
+    },
+    uncork() {
+      this.writes.push(Uint8Array.from(Buffer.concat(corked!)));
+      corked = undefined;
     },
   };
 }
@@ -108,6 +117,24 @@ describe('Outbox', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('hands a large payload to the socket as it is, between the gathered headers and frames, in one corked write', () => {
+    const flushes: (() => void)[] = [];
+    const outbox = new Outbox((f) => flushes.push(f));
+    const chunks: Uint8Array[] = [];
+    let corks = 0;
+    const sock: OutboxSocket = { writableLength: 0, destroyed: false, write: (c) => chunks.push(c) > 0, cork: () => corks++, uncork: () => undefined };
+    const e = outbox.entry(sock);
+    const big = new Uint8Array(10_000).fill(7);
+    outbox.send(e, Uint8Array.of(1));
+    outbox.send(e, big);
+    outbox.send(e, Uint8Array.of(2));
+    flushes.forEach((f) => f());
+    expect(corks).toBe(1);
+    expect(chunks.length).toBe(3);
+    expect(chunks[1]).toBe(big); // not copied
+    expect(parseFrames(Buffer.concat(chunks))).toEqual([Uint8Array.of(1), big, Uint8Array.of(2)]);
   });
 
   it('flushes one socket early, before a close frame that must follow its frames', () => {
