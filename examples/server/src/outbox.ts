@@ -131,18 +131,16 @@ export class Outbox {
     const chunks: Uint8Array[] | undefined = entry.large > 0 ? [] : undefined;
     let from = 0;
     let at = 0;
-    const add = (frame: Uint8Array | PreparedDispatch, seq: number): void => {
+    const more = entry.more;
+    const seqs = entry.moreSeqs;
+    const n = more === undefined ? 1 : more.length + 1;
+    for (let i = 0; i < n; i++) {
+      const frame = i === 0 ? first : more![i - 1]!;
       if (chunks !== undefined && frame instanceof Uint8Array && frame.length >= LARGE) {
         at = writeHeader(out, at, frame.length);
         chunks.push(out.subarray(from, at), frame);
         from = at;
-      } else at = put(out, at, frame, seq);
-    };
-    add(first, entry.firstSeq);
-    const more = entry.more;
-    if (more !== undefined) {
-      const seqs = entry.moreSeqs!;
-      for (let i = 0; i < more.length; i++) add(more[i]!, seqs[i]!);
+      } else at = put(out, at, frame, i === 0 ? entry.firstSeq : seqs![i - 1]!);
     }
     entry.first = entry.more = entry.moreSeqs = undefined;
     entry.bytes = entry.large = 0;
