@@ -49,6 +49,14 @@ function skimResponse(b: Uint8Array): { id: number; ok: boolean; items: number }
   return { id, ok: true, items };
 }
 
+function u16(b: Uint8Array, i: number): number {
+  return (b[i]! << 8) | b[i + 1]!;
+}
+
+function u32(b: Uint8Array, i: number): number {
+  return ((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0;
+}
+
 /** The end of the msgpack value that starts at `at` (enough of the format for frames: no ext types). */
 function skip(b: Uint8Array, at: number): number {
   const t = b[at]!;
@@ -56,20 +64,18 @@ function skip(b: Uint8Array, at: number): number {
   if (t >= 0xa0 && t <= 0xbf) return at + 1 + (t - 0xa0);
   if (t >= 0x90 && t <= 0x9f) return skipN(b, at + 1, t - 0x90);
   if (t >= 0x80 && t <= 0x8f) return skipN(b, at + 1, 2 * (t - 0x80));
-  const u16 = (i: number): number => (b[i]! << 8) | b[i + 1]!;
-  const u32 = (i: number): number => ((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0;
   switch (t) {
     case 0xcc: case 0xd0: return at + 2;
     case 0xcd: case 0xd1: return at + 3;
     case 0xce: case 0xd2: case 0xca: return at + 5;
     case 0xcf: case 0xd3: case 0xcb: return at + 9;
     case 0xd9: case 0xc4: return at + 2 + b[at + 1]!;
-    case 0xda: case 0xc5: return at + 3 + u16(at + 1);
-    case 0xdb: case 0xc6: return at + 5 + u32(at + 1);
-    case 0xdc: return skipN(b, at + 3, u16(at + 1));
-    case 0xdd: return skipN(b, at + 5, u32(at + 1));
-    case 0xde: return skipN(b, at + 3, 2 * u16(at + 1));
-    case 0xdf: return skipN(b, at + 5, 2 * u32(at + 1));
+    case 0xda: case 0xc5: return at + 3 + u16(b, at + 1);
+    case 0xdb: case 0xc6: return at + 5 + u32(b, at + 1);
+    case 0xdc: return skipN(b, at + 3, u16(b, at + 1));
+    case 0xdd: return skipN(b, at + 5, u32(b, at + 1));
+    case 0xde: return skipN(b, at + 3, 2 * u16(b, at + 1));
+    case 0xdf: return skipN(b, at + 5, 2 * u32(b, at + 1));
     default: throw new Error(`skim: msgpack type 0x${t.toString(16)} not expected in a frame`);
   }
 }
