@@ -57,7 +57,15 @@ export class ServiceError extends Error {
    * @param retryAfterMs - for `rate_limited` / `overloaded`, the suggested wait
    */
   constructor(code: ServiceErrorCode, message: string, retryAfterMs?: number) {
-    super(message);
+    // A refusal is an answer to the caller, not a bug to trace: no stack is captured, so that
+    // an overloaded server refusing thousands of requests a second pays little for each.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(message);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
     this.name = 'ServiceError';
     this.code = code;
     this.status = STATUS[code];
