@@ -45,6 +45,13 @@ export interface SqliteStoreOptions {
    * @defaultValue 200
    */
   checkpointIntervalMs?: number;
+  /**
+   * Schedules a group commit: the inserts queued until `commit` runs share one transaction.
+   * The server passes one that also queues the gateway's socket writes right behind it, so that
+   * what the commit publishes leaves in the same turn of the event loop.
+   * @defaultValue setImmediate
+   */
+  scheduleCommit?: (commit: () => void) => void;
 }
 
 const SCHEMA = `
@@ -125,6 +132,8 @@ export class SqliteStore implements Store {
   /** Media, friends and notifications, on the same connection. */
   readonly features: FeatureStore;
   private readonly checkpointer: WalCheckpointer | undefined;
+  private readonly scheduleCommit: (commit: () => void) => void;
+  private readonly flushNow = (): void => this.flush();
 
   /**
    * Opens (creating when missing) the database and its tables.
@@ -140,6 +149,7 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    this.scheduleCommit = options.scheduleCommit ?? setImmediate;
     const every = options.checkpointIntervalMs ?? 200;
     if (every > 0 && options.file !== ':memory:' && options.file !== '') {
       // SQLite checkpoints on its own until the worker runs, and again if the worker dies.
@@ -451,7 +461,7 @@ export class SqliteStore implements Store {
       this.pending.push({ message, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
-        setImmediate(() => this.flush());
+        this.scheduleCommit(this.flushNow);
       }
     });
   }

@@ -176,6 +176,16 @@ export class Outbox {
     this.dirty.push(entry);
   }
 
+  /**
+   * Queues a flush of every socket behind whatever is already scheduled for this turn: called
+   * right after a store schedules its group commit, it writes what that commit publishes (and
+   * the answers to its senders) in the same turn, once the commit's promises have settled, rather
+   * than one turn later.
+   */
+  flushAfter(): void {
+    this.schedule(this.flushAll);
+  }
+
   /** Sockets with frames waiting for the end of the turn. */
   get pendingSockets(): number {
     return this.dirty.length;

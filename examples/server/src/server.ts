@@ -132,6 +132,14 @@ function readBody(req: IncomingMessage, max: number): Promise<unknown> {
 export async function startServer(config: Partial<Config> = {}, options: StartOptions = {}): Promise<RunningServer> {
   const cfg = { ...DEFAULT_CONFIG, ...config };
   let dataLocation = ':memory:';
+  // Gateway frames leave per socket in one write at the end of each turn (see outbox.ts); a
+  // SQLite group commit queues that write right behind itself, so the messages it commits are
+  // fanned out in the same turn instead of after the next round of reads.
+  const outbox = new Outbox();
+  const scheduleCommit = (commit: () => void): void => {
+    setImmediate(commit);
+    outbox.flushAfter();
+  };
   let store = options.store;
   if (!store) {
     mkdirSync(cfg.dataDir, { recursive: true });
@@ -140,7 +148,7 @@ export async function startServer(config: Partial<Config> = {}, options: StartOp
       dataLocation = PgStore.describe(cfg.databaseUrl, cfg.databaseSchema);
     } else {
       dataLocation = resolve(join(cfg.dataDir, 'chorus.db'));
-      store = new SqliteStore({ file: dataLocation, synchronous: cfg.sync });
+      store = new SqliteStore({ file: dataLocation, synchronous: cfg.sync, scheduleCommit });
     }
   }
   const log = options.log ?? ((line: string) => console.log(line));
@@ -223,8 +231,6 @@ export async function startServer(config: Partial<Config> = {}, options: StartOp
     });
   });
 
-  // Gateway frames leave per socket in one write at the end of each turn (see outbox.ts).
-  const outbox = new Outbox();
   const wss = new WebSocketServer({ noServer: true, maxPayload: cfg.maxFrameBytes, perMessageDeflate: false });
   http.on('upgrade', (req, socket, head) => {
     if (closing || new URL(req.url ?? '/', 'http://localhost').pathname !== '/gateway') {

@@ -155,6 +155,44 @@ describe('Outbox', () => {
     expect(s.writes.length).toBe(2);
   });
 
+  it('flushAfter writes, in its own slot of the turn, frames queued after an earlier flush of that turn', () => {
+    const slots: (() => void)[] = [];
+    const outbox = new Outbox((f) => slots.push(f));
+    const s = socket();
+    const e = outbox.entry(s);
+    outbox.send(e, Uint8Array.of(1)); // slot 0
+    outbox.flushAfter(); // slot 1: queued behind a store's commit
+    slots[0]!();
+    expect(s.writes.length).toBe(1);
+    // The commit publishes: the frame lands in a new slot (a later turn) and in slot 1.
+    outbox.send(e, Uint8Array.of(2));
+    expect(slots.length).toBe(3);
+    slots[1]!();
+    expect(s.writes.map(parseFrames)).toEqual([[Uint8Array.of(1)], [Uint8Array.of(2)]]);
+    // The later turn finds nothing left.
+    slots[2]!();
+    expect(s.writes.length).toBe(2);
+  });
+
+  it('with flushAfter behind a commit, what the commit publishes is written in the same turn of the event loop', async () => {
+    for (const behind of [true, false]) {
+      const outbox = new Outbox();
+      const s = socket();
+      const e = outbox.entry(s);
+      let committed!: () => void;
+      const commit = new Promise<void>((r) => (committed = r));
+      // A store's group commit; its waiters publish in the microtasks after it, as sendMessage does.
+      setImmediate(committed);
+      if (behind) outbox.flushAfter();
+      void commit.then(() => outbox.send(e, Uint8Array.of(9)));
+      // Queued now, this runs in the same check phase as the commit, after everything queued before it.
+      await new Promise((r) => setImmediate(r));
+      expect(s.writes.length).toBe(behind ? 1 : 0);
+      await new Promise((r) => setImmediate(r));
+      expect(s.writes.length).toBe(1);
+    }
+  });
+
   it('writes nothing to a socket destroyed during the turn', () => {
     const flushes: (() => void)[] = [];
     const outbox = new Outbox((f) => flushes.push(f));
