@@ -153,8 +153,7 @@ export class Gateway {
    * Sessions per topic, behind one fan-out subscription per topic (not one per session): the
    * work an event's recipients share (which channel, who may see it, the encoding) is done once.
    */
-  private readonly topics = new Map<string, Set<Session>>();
-  private readonly offs = new Map<string, () => void>();
+  private readonly topics = new Map<string, { sessions: Set<Session>; off: () => void }>();
   private nextKey = 0;
   /** Errors thrown while delivering to one session, counted rather than lost; the others still get the event. */
   deliveryErrors = 0;
@@ -425,27 +424,23 @@ export class Gateway {
   private subscribe(s: Session, topic: string): void {
     if (s.subscriptions.has(topic)) return;
     s.subscriptions.add(topic);
-    let sessions = this.topics.get(topic);
-    if (!sessions) {
-      const set = (sessions = new Set());
-      this.topics.set(topic, set);
-      this.offs.set(
-        topic,
-        this.service.fanOut.subscribe(topic, (event) => this.onEvent(set, event, topic)),
-      );
+    let t = this.topics.get(topic);
+    if (!t) {
+      const sessions = new Set<Session>();
+      t = { sessions, off: this.service.fanOut.subscribe(topic, (event) => this.onEvent(sessions, event, topic)) };
+      this.topics.set(topic, t);
     }
-    sessions.add(s);
+    t.sessions.add(s);
   }
 
   private unsubscribe(s: Session, topic: string): void {
     if (!s.subscriptions.delete(topic)) return;
-    const sessions = this.topics.get(topic);
-    if (!sessions) return;
-    sessions.delete(s);
-    if (sessions.size > 0) return;
+    const t = this.topics.get(topic);
+    if (!t) return;
+    t.sessions.delete(s);
+    if (t.sessions.size > 0) return;
     this.topics.delete(topic);
-    this.offs.get(topic)?.();
-    this.offs.delete(topic);
+    t.off();
   }
 
   /** The channel a guild-topic event concerns, when visibility must be checked. */
