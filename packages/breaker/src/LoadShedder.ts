@@ -61,6 +61,7 @@ interface Waiter {
   cancelled: boolean;
   readonly rank: number;
   readonly since: number;
+  readonly flow: string | undefined;
   start(): void;
   fail(err: BreakerError<LoadShedderCode>): void;
 }
@@ -77,7 +78,10 @@ const KEYS = [
  * clear `LOAD_SHED` rejection (with `retryAfterMs`) that a service turns into `503` +
  * `Retry-After`. At most `maxConcurrent` calls run; the rest wait in one queue per priority
  * class and are started most important first; when the queue is full, a newer call evicts the
- * newest waiting call of a less important class. Every `intervalMs` the shedder judges the
+ * newest waiting call of a less important class, or, when calls name their flow (the user,
+ * tenant or connection they serve), the newest equally or less important call of the flow with
+ * the most waiting calls, so that a heavy caller cannot crowd out the others (longest-queue
+ * drop, as fair queueing does). Every `intervalMs` the shedder judges the
  * standing queue delay (the smallest wait seen, as CoDel does) and, if set, the mean latency:
  * above target it lowers its admission level by a quarter of a class (the least important
  * admitted class is refused in growing part, then wholly, and its waiting calls are dropped);
@@ -114,6 +118,11 @@ export class LoadShedder<const P extends string = string> {
   private pressed = false;
   private readonly queues: WaitQueue<Waiter>[];
   private queuedTotal = 0;
+  // Waiting calls per named flow, oldest first, and the flows by how many calls they hold
+  // (byCount[c] = flows holding c), so that the fullest flow is found in O(1).
+  private readonly flows = new Map<string, Waiter[]>();
+  private readonly byCount: Array<Set<string>> = [];
+  private maxCount = 0;
   private inFlight = 0;
   private level: number;
   // Running share of the partly admitted class already let in (deterministic, not dice).
@@ -165,10 +174,15 @@ export class LoadShedder<const P extends string = string> {
    * @param fn - the work; receives `signal`
    * @param signal - while waiting, its abort removes the call from the queue
    * @param priority - the call's class. @defaultValue `defaultPriority`
+   * @param flow - whom the call serves (a user, tenant or connection id). When the queue is
+   *   full, a call whose flow holds at least two fewer waiting calls than the fullest flow takes
+   *   the place of that flow's newest waiting call of the same or a less important class, which
+   *   is shed; without a flow a call on a full queue evicts only less important classes.
+   *   @defaultValue none
    * @returns what `fn` returns
    * @throws BreakerError `LOAD_SHED` (with `retryAfterMs`), `ABORTED`, or `INVALID_OPTION` for an unknown class; or what `fn` threw
    */
-  execute<T>(fn: Work<T>, signal?: AbortSignal, priority?: P): Promise<T> {
+  execute<T>(fn: Work<T>, signal?: AbortSignal, priority?: P, flow?: string): Promise<T> {
     let rank: number;
     try {
       rank = priority === undefined ? this.defaultRank : this.rankOf(priority, 'priority');
@@ -189,19 +203,20 @@ export class LoadShedder<const P extends string = string> {
       this.minWait = 0;
       return this.run(fn, signal, rank, now);
     }
-    if (this.queuedTotal >= this.maxQueue && !this.evictBelow(rank)) {
+    if (this.queuedTotal >= this.maxQueue && !this.evictBelow(rank) && !this.evictFairly(rank, flow)) {
       return Promise.reject(this.shed(rank, `the queue is full (${this.maxQueue} waiting) with work at least as important`));
     }
     return new Promise<T>((resolve, reject) => {
       const onAbort = (): void => {
         this.queues[rank]!.cancel(waiter);
-        this.queuedTotal--;
+        this.unqueued(waiter);
         reject(abortError(P, signal!));
       };
       const waiter: Waiter = {
         cancelled: false,
         rank,
         since: now,
+        flow,
         start: () => {
           signal?.removeEventListener('abort', onAbort);
           void this.run(fn, signal, rank, this.clock.now()).then(resolve, reject);
@@ -214,6 +229,7 @@ export class LoadShedder<const P extends string = string> {
       signal?.addEventListener('abort', onAbort, { once: true });
       this.queues[rank]!.push(waiter);
       this.queuedTotal++;
+      if (flow !== undefined) this.joinFlow(flow, waiter);
     });
   }
 
@@ -274,12 +290,62 @@ export class LoadShedder<const P extends string = string> {
     for (let r = this.queues.length - 1; r > rank; r--) {
       const victim = this.queues[r]!.pop();
       if (victim !== undefined) {
-        this.queuedTotal--;
+        this.unqueued(victim);
         victim.fail(this.shed(r, `the queue is full and more important work arrived`));
         return true;
       }
     }
     return false;
+  }
+
+  // Makes room for a call of `flow` by shedding the newest call of class `rank` or below from
+  // the flow with the most waiting calls, when that flow holds at least two more than `flow`
+  // (one more would only swap who is ahead).
+  private evictFairly(rank: number, flow: string | undefined): boolean {
+    if (flow === undefined) return false;
+    const own = this.flows.get(flow)?.length ?? 0;
+    if (this.maxCount < own + 2) return false;
+    for (const fullest of this.byCount[this.maxCount]!) {
+      const waiting = this.flows.get(fullest)!;
+      for (let i = waiting.length - 1; i >= 0; i--) {
+        const victim = waiting[i]!;
+        if (victim.rank < rank) continue;
+        this.queues[victim.rank]!.cancel(victim);
+        this.unqueued(victim);
+        victim.fail(this.shed(victim.rank, `the queue is full and a caller with fewer waiting calls arrived`));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private joinFlow(flow: string, waiter: Waiter): void {
+    let waiting = this.flows.get(flow);
+    if (waiting === undefined) this.flows.set(flow, (waiting = []));
+    waiting.push(waiter);
+    this.recount(flow, waiting.length - 1, waiting.length);
+  }
+
+  // Bookkeeping for a waiter that leaves its queue, whatever the reason.
+  private unqueued(waiter: Waiter): void {
+    this.queuedTotal--;
+    const flow = waiter.flow;
+    if (flow === undefined) return;
+    const waiting = this.flows.get(flow)!;
+    // Calls leave mostly oldest first (dispatch) or newest first (eviction): search from the front.
+    const i = waiting.indexOf(waiter);
+    if (i === 0) waiting.shift();
+    else waiting.splice(i, 1);
+    if (waiting.length === 0) this.flows.delete(flow);
+    this.recount(flow, waiting.length + 1, waiting.length);
+  }
+
+  private recount(flow: string, from: number, to: number): void {
+    if (from > 0) this.byCount[from]!.delete(flow);
+    if (to > 0) (this.byCount[to] ??= new Set()).add(flow);
+    if (to > this.maxCount) this.maxCount = to;
+    // A count changes by one, so when the top group empties the flow that left it is one below.
+    else if (from === this.maxCount && this.byCount[from]!.size === 0) this.maxCount = to;
   }
 
   private run<T>(fn: Work<T>, signal: AbortSignal | undefined, rank: number, start: number): Promise<T> {
@@ -318,7 +384,7 @@ export class LoadShedder<const P extends string = string> {
       let next: Waiter | undefined;
       for (let r = 0; r < this.queues.length && next === undefined; r++) next = this.queues[r]!.shift();
       if (next === undefined) return;
-      this.queuedTotal--;
+      this.unqueued(next);
       const wait = now - next.since;
       if (wait > this.maxQueueMs) {
         next.fail(this.shed(next.rank, `the call waited ${Math.round(wait)} ms, over maxQueueMs ${this.maxQueueMs}`));
@@ -356,7 +422,7 @@ export class LoadShedder<const P extends string = string> {
       for (let r = Math.ceil(this.level - 1e-9); r < this.queues.length; r++) {
         const q = this.queues[r]!;
         for (let w = q.shift(); w !== undefined; w = q.shift()) {
-          this.queuedTotal--;
+          this.unqueued(w);
           w.fail(this.shed(w.rank, `class "${this.priorities[w.rank]}" is being shed: ${this.overloadReason(delay)}`));
         }
       }

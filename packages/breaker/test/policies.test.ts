@@ -301,6 +301,108 @@ describe('LoadShedder', () => {
     expect(await high).toBe('a');
   });
 
+  it('on a full queue a caller with few waiting calls takes the place of the heaviest caller’s newest', async () => {
+    // Arrange: one worker, busy; flow "heavy" fills the queue.
+    const clock = new ManualClock();
+    const s = new LoadShedder({ clock, priorities: ['send'], maxConcurrent: 1, maxQueue: 4 });
+    const blocker = pending();
+    const running = s.execute(blocker.fn, undefined, 'send', 'heavy');
+    const heavy = [1, 2, 3, 4].map((i) => settle(s.execute(() => `heavy ${i}`, undefined, 'send', 'heavy')));
+    // Act: two light callers arrive, then heavy again, then a caller that names no flow.
+    const light = settle(s.execute(() => 'light', undefined, 'send', 'light'));
+    const other = settle(s.execute(() => 'other', undefined, 'send', 'other'));
+    const heavyAgain = settle(s.execute(() => 'heavy 5', undefined, 'send', 'heavy'));
+    const anonymous = settle(s.execute(() => 'anonymous', undefined, 'send'));
+    blocker.release();
+    await running;
+    // Assert: heavy's two newest waiting calls were shed for the light callers; heavy's next
+    // call and the flowless one found the queue full and were refused.
+    const results = await Promise.all([...heavy, light, other, heavyAgain, anonymous]);
+    const shed = (r: unknown): boolean => r instanceof BreakerError && r.code === 'LOAD_SHED';
+    expect(results.map((r) => (shed(r) ? 'shed' : r))).toEqual(['heavy 1', 'heavy 2', 'shed', 'shed', 'light', 'other', 'shed', 'shed']);
+    expect((results[2] as BreakerError).message).toContain('fewer waiting calls');
+    expect(s.metrics().shed).toEqual({ send: 4 });
+  });
+
+  it('never evicts a more important call for fairness, nor one of a flow only one call heavier', async () => {
+    const clock = new ManualClock();
+    const s = new LoadShedder({ clock, priorities: ['high', 'low'], maxConcurrent: 1, maxQueue: 3 });
+    const blocker = pending();
+    const running = s.execute(blocker.fn, undefined, 'high');
+    const queued = [settle(s.execute(() => 'h1', undefined, 'high', 'x')), settle(s.execute(() => 'h2', undefined, 'high', 'x')), settle(s.execute(() => 'y1', undefined, 'high', 'y'))];
+    // x holds 2, y holds 1: a low call of z may not evict x's high calls; a high call of y may
+    // not evict x (2 < 1 + 2); a high call of z may (2 >= 0 + 2).
+    const lowZ = settle(s.execute(() => 'low z', undefined, 'low', 'z'));
+    const highY = settle(s.execute(() => 'y2', undefined, 'high', 'y'));
+    const highZ = settle(s.execute(() => 'z1', undefined, 'high', 'z'));
+    blocker.release();
+    await running;
+    const out = await Promise.all([...queued, lowZ, highY, highZ]);
+    const why = (r: unknown): unknown => (r instanceof BreakerError ? (r.message.includes('fewer waiting calls') ? 'evicted' : 'refused') : r);
+    expect(out.map(why)).toEqual(['h1', 'evicted', 'y1', 'refused', 'refused', 'z1']);
+  });
+
+  it('property: fair eviction never inverts priority, never exceeds the queue, and every call settles once', async () => {
+    const arrival = fc.record({ flow: fc.constantFrom('a', 'b', 'c', 'd', undefined), rank: fc.integer({ min: 0, max: 2 }), abort: fc.boolean() });
+    await fc.assert(
+      fc.asyncProperty(fc.array(arrival, { maxLength: 40 }), fc.integer({ min: 1, max: 6 }), async (arrivals, maxQueue) => {
+        const clock = new ManualClock();
+        const priorities = ['p0', 'p1', 'p2'] as const;
+        const s = new LoadShedder({ clock, priorities, maxConcurrent: 1, maxQueue, maxQueueMs: 1e9, targetQueueMs: 1e9 });
+        const blocker = pending();
+        const running = s.execute(blocker.fn, undefined, 'p0');
+        const state: Array<'waiting' | 'shed' | 'aborted' | 'ran'> = [];
+        const settled: Array<Promise<void>> = [];
+        const controllers: AbortController[] = [];
+        const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
+        for (const [i, a] of arrivals.entries()) {
+          const live = (): number[] => state.flatMap((st, j) => (st === 'waiting' ? [j] : []));
+          const before = live();
+          const controller = new AbortController();
+          controllers.push(controller);
+          state.push('waiting');
+          settled.push(
+            s.execute(() => void (state[i] = 'ran'), controller.signal, priorities[a.rank], a.flow).then(
+              () => undefined,
+              (e: unknown) => void (state[i] = (e as BreakerError).code === 'ABORTED' ? 'aborted' : 'shed'),
+            ),
+          );
+          await flush();
+          const after = live();
+          // The queue never holds more than maxQueue calls.
+          expect(after.length).toBeLessThanOrEqual(maxQueue);
+          // A call that left the queue on this arrival was no more important than the arrival.
+          for (const j of before) if (!after.includes(j)) expect(arrivals[j]!.rank).toBeGreaterThanOrEqual(a.rank);
+          if (state[i] === 'shed') {
+            // Refused on arrival: the queue was full, nothing less important waited, and no
+            // fullest flow two or more calls ahead of this one's held a call it could take.
+            expect(before.length).toBe(maxQueue);
+            expect(before.every((j) => arrivals[j]!.rank <= a.rank)).toBe(true);
+            if (a.flow !== undefined) {
+              const count = (f: string | undefined): number => before.filter((j) => arrivals[j]!.flow === f).length;
+              const flows = ['a', 'b', 'c', 'd'];
+              const top = Math.max(...flows.map(count));
+              if (top >= count(a.flow) + 2) {
+                for (const f of flows.filter((f) => count(f) === top)) expect(before.some((j) => arrivals[j]!.flow === f && arrivals[j]!.rank >= a.rank)).toBe(false);
+              }
+            }
+          }
+          // Abort some waiting calls along the way: the flow bookkeeping must follow.
+          if (a.abort && after.length > 0) {
+            controllers[after[0]!]!.abort();
+            await flush();
+          }
+        }
+        blocker.release();
+        await running;
+        await Promise.all(settled);
+        expect(state.every((st) => st !== 'waiting')).toBe(true);
+        expect(s.metrics().queued).toEqual({ p0: 0, p1: 0, p2: 0 });
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('rejects an unknown class with INVALID_OPTION', async () => {
     const s = new LoadShedder({ priorities: ['a'], maxConcurrent: 1 });
     const err = await settle(s.execute(() => 1, undefined, 'zzz' as 'a'));
