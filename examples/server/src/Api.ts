@@ -28,9 +28,11 @@ export interface ApiResponse {
 
 /**
  * Admission control for overload: runs `work` now, later, or not at all (then it rejects
- * with ServiceError `overloaded`), depending on load and the route's priority.
+ * with ServiceError `overloaded`), depending on load and the route's priority. `flow` names
+ * whom the request serves (the caller's user id, else its bearer token), so that under
+ * overload one heavy caller's requests are shed before a light caller's.
  */
-export type Admit = <T>(priority: Priority, work: () => Promise<T>) => Promise<T>;
+export type Admit = <T>(priority: Priority, work: () => Promise<T>, flow: string | undefined) => Promise<T>;
 
 interface Compiled {
   route: Route;
@@ -113,7 +115,7 @@ export class Api {
   async handle(req: ApiRequest): Promise<ApiResponse> {
     try {
       const { route, params } = this.match(req.method, req.path);
-      return this.admit ? await this.admit(route.priority, () => this.run(route, params, req)) : await this.run(route, params, req);
+      return this.admit ? await this.admit(route.priority, () => this.run(route, params, req), req.caller?.userId ?? req.token) : await this.run(route, params, req);
     } catch (e) {
       return errorResponse(e);
     }

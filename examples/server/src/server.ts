@@ -203,7 +203,8 @@ export async function startServer(config: Partial<Config> = {}, options: StartOp
       }
       if (isMediaRequest(req.method, url.pathname)) {
         try {
-          await admit('normal', () => serveMedia(req, res, url));
+          // The caller's bearer token, else its address, is its flow for fair shedding.
+          await admit('normal', () => serveMedia(req, res, url), req.headers.authorization ?? req.socket.remoteAddress);
         } catch (e) {
           reply(res, errorResponse(e));
         }

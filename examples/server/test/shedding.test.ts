@@ -51,4 +51,40 @@ describe('overload shedding through @chorus/breaker', () => {
     expect(shedder.metrics().shed.low).toBe(shed.length);
     await inner.close();
   });
+
+  it('with the queue full of one user’s sends, another user’s send takes the place of the newest', async () => {
+    // Arrange: writes hang on a gate; one slot, a queue of 3.
+    const inner = new SqliteStore({ file: ':memory:' });
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const store = new Proxy(inner, {
+      get(target, key, receiver) {
+        if (key === 'createMessage') return async (m: Parameters<Store['createMessage']>[0]) => (await gate, target.createMessage(m));
+        const v = Reflect.get(target, key, receiver) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    }) as Store;
+    const service = new Service({ store, fanOut: new InProcessFanOut(), argon2: FAST_ARGON2, limits: { sendBurst: 1000, sendPerSecond: 1000 } });
+    const shedder = new LoadShedder<Priority>({ priorities: PRIORITIES, maxConcurrent: 1, maxQueue: 3 });
+    const api = new Api(service, ROUTES, shedderAdmit(shedder));
+    const heavy = await service.register({ username: 'heavy', password: 'password123' });
+    const light = await service.register({ username: 'light', password: 'password123' });
+    const guild = await service.createGuild(await service.authenticate(heavy.token), { name: 'g' });
+    const invite = await service.createInvite(await service.authenticate(heavy.token), guild.id, {});
+    await service.acceptInvite(await service.authenticate(light.token), invite.code);
+    const ch = guild.channels[0]!.id;
+    const send = (token: string, content: string): Promise<ApiResponse> => api.handle({ method: 'POST', path: `/channels/${ch}/messages`, query: [], token, body: { content }, userAgent: '' });
+
+    // Act: heavy holds the slot and fills the queue; then light sends once.
+    const heavySends = ['h0', 'h1', 'h2', 'h3'].map((c) => send(heavy.token, c));
+    await new Promise((r) => setImmediate(r));
+    const lightSend = send(light.token, 'l0');
+    await new Promise((r) => setImmediate(r));
+    open();
+
+    // Assert: heavy's newest send was shed (503) and light's went through.
+    expect((await Promise.all(heavySends)).map((r) => r.status)).toEqual([201, 201, 201, 503]);
+    expect((await lightSend).status).toBe(201);
+    await inner.close();
+  });
 });
