@@ -1,7 +1,7 @@
 import { ShardError, shown } from './errors.js';
 import { jumpBucket } from './jumpBucket.js';
 import { jumpKeyInto, jumpWord } from './jumpKey.js';
-import type { Key } from './key.js';
+import { badKey, type Key } from './key.js';
 import { NodeSet, checkCount, checkOptions, emptyError } from './NodeSet.js';
 import type { NodeSpec, Placement } from './Placement.js';
 import { PlacementBase } from './PlacementBase.js';
@@ -37,6 +37,21 @@ export interface JumpHashOptions {
    * fmix64 (see {@link JumpHash}). @defaultValue 0
    */
   readonly seed?: number | bigint;
+  /**
+   * How an integer key becomes the 64-bit jump key.
+   * - `'mix'`: fmix64 of its 8-byte word XOR the seed (see {@link JumpHash}); keys that are
+   *   sequential or share their low bits still spread evenly whatever the seed.
+   * - `'raw'`: the integer itself (its 64-bit two's complement) XOR the seed, with no hashing, as
+   *   the paper's C code, Go's `go-jump` (`jump.Hash(uint64(id), n)`) and Guava's
+   *   `Hashing.consistentHash(long, int)` take it: with seed 0, a service moving from one of
+   *   those to this package keeps every integer key in its bucket. Faster (no fmix64), and the
+   *   jump's own generator spreads sequential ids evenly, but a seed only relabels keys (it XORs
+   *   them), it does not reshuffle them. Strings and byte arrays hash as in `'mix'`, so in this
+   *   mode `5` and the bytes `05 00 00 00 00 00 00 00` no longer share a bucket.
+   *
+   * @defaultValue 'mix'
+   */
+  readonly integerKeys?: 'mix' | 'raw';
 }
 
 /**
@@ -48,6 +63,9 @@ export interface JumpHashOptions {
  * arrays — takes MurmurHash3's fmix64 of its little-endian word XOR the seed, two 64-bit
  * multiplies instead of XXH64's five, which makes integer lookups about a third cheaper. Any
  * implementation of the paper with those two hashes computes the same buckets.
+ *
+ * With `integerKeys: 'raw'` an integer key is its own jump key (no fmix64), for interoperating
+ * with other implementations that jump on raw integer ids; see {@link JumpHashOptions}.
  *
  * Limits, by design of the algorithm: no weights (every weight must be 1), and only the last
  * bucket can leave cheaply. `withoutNode` of another node moves the last node into the freed
@@ -63,6 +81,8 @@ export interface JumpHashOptions {
 export class JumpHash extends PlacementBase implements Placement {
   /** Always `'jump'`. */
   readonly scheme: 'jump' = 'jump';
+  /** How integer keys become jump keys: `'mix'` (fmix64, the default) or `'raw'` (as they are). */
+  readonly integerKeys: 'mix' | 'raw';
   // The node ids by bucket: an unfrozen copy of this.set.ids, because V8 does not inline element
   // loads from frozen arrays (each lookup paid a KeyedLoadIC call for the final ids[bucket]).
   private readonly ids: readonly string[];
@@ -70,6 +90,7 @@ export class JumpHash extends PlacementBase implements Placement {
   // are boxed doubles whenever they are 2^31 or more).
   private readonly sh: number;
   private readonly sl: number;
+  private readonly raw: boolean;
 
   /**
    * @param nodes - node ids in bucket order (or `{ node }` objects with weight 1)
@@ -78,7 +99,11 @@ export class JumpHash extends PlacementBase implements Placement {
    */
   constructor(nodes: Iterable<NodeSpec> = [], options: JumpHashOptions = {}) {
     checkOptions(options);
+    const mode = options.integerKeys === undefined ? 'mix' : options.integerKeys;
+    if (mode !== 'mix' && mode !== 'raw') throw new ShardError('BAD_OPTION', `integerKeys must be 'mix' or 'raw', got ${shown(mode)}`);
     super(NodeSet.parse(nodes, false, 'given'), options.seed ?? 0);
+    this.integerKeys = mode;
+    this.raw = mode === 'raw';
     if (this.set.ids.length > 0x7fffffff) throw new ShardError('BAD_OPTION', 'jump hash supports at most 2^31 - 1 buckets');
     this.ids = this.set.ids.slice();
     this.sh = this.seedHi | 0;
@@ -91,7 +116,7 @@ export class JumpHash extends PlacementBase implements Placement {
    * @throws ShardError `EMPTY`, `BAD_KEY`
    */
   bucketOf(key: Key): number {
-    jumpKeyInto(key, this.seedHi, this.seedLo, this.out);
+    this.keyInto(key);
     const n = this.ids.length;
     if (n === 0) throw emptyError();
     return jumpBucket(this.out.hi, this.out.lo, n);
@@ -104,14 +129,30 @@ export class JumpHash extends PlacementBase implements Placement {
    */
   lookup(key: Key): string {
     const ids = this.ids;
-    // Integer keys, the common case for numbered shards, skip the generic dispatch: jumpKeyInto's
-    // integer rule (the 8-byte word XOR the seed, through fmix64) and the jump in registers, in a
-    // path small enough for V8 to inline into the caller.
+    // Integer keys, the common case for numbered shards, skip the generic dispatch: the 8-byte
+    // word XOR the seed, then fmix64 ('mix') or nothing ('raw'), and the jump in registers, in a
+    // path small enough for V8 to inline into the caller. The word's high half of a non-negative
+    // key is its product by 2^-32 truncated: exact, and one rounding shorter than Math.floor of
+    // the quotient, on the path every later step waits for.
     if (typeof key === 'number' && Number.isSafeInteger(key)) {
-      if (ids.length === 0) throw emptyError();
-      return ids[jumpWord(Math.floor(key / 4294967296) ^ this.sh, (key | 0) ^ this.sl, ids.length)]!;
+      const n = ids.length;
+      if (n === 0) throw emptyError();
+      const hi = (key >= 0 ? (key * 2.3283064365386963e-10) | 0 : Math.floor(key / 4294967296)) ^ this.sh;
+      const lo = (key | 0) ^ this.sl;
+      return ids[this.raw ? jumpBucket(hi, lo, n) : jumpWord(hi, lo, n)]!;
     }
     return ids[this.bucketOf(key)]!;
+  }
+
+  // The 64-bit jump key of `key` into this.out.
+  private keyInto(key: Key): void {
+    if (this.raw && typeof key === 'number') {
+      if (!Number.isSafeInteger(key)) throw badKey(key);
+      this.out.hi = (Math.floor(key / 4294967296) ^ this.seedHi) >>> 0;
+      this.out.lo = ((key | 0) ^ this.seedLo) >>> 0;
+    } else {
+      jumpKeyInto(key, this.seedHi, this.seedLo, this.out);
+    }
   }
 
   /**
@@ -123,7 +164,7 @@ export class JumpHash extends PlacementBase implements Placement {
    */
   lookupN(key: Key, n: number): string[] {
     const size = this.set.ids.length;
-    jumpKeyInto(key, this.seedHi, this.seedLo, this.out);
+    this.keyInto(key);
     checkCount(n, size);
     const res: string[] = [];
     if (n === 0) return res;
@@ -153,7 +194,7 @@ export class JumpHash extends PlacementBase implements Placement {
    * @throws ShardError `DUPLICATE_NODE`, `BAD_NODE`, `BAD_WEIGHT`
    */
   withNode(node: string, weight?: number): JumpHash {
-    return new JumpHash(this.set.plus(node, weight, false), { seed: this.seed });
+    return new JumpHash(this.set.plus(node, weight, false), { seed: this.seed, integerKeys: this.integerKeys });
   }
 
   /**
@@ -171,6 +212,6 @@ export class JumpHash extends PlacementBase implements Placement {
       const moved = rest.pop()!;
       rest.splice(i, 0, moved);
     }
-    return new JumpHash(rest, { seed: this.seed });
+    return new JumpHash(rest, { seed: this.seed, integerKeys: this.integerKeys });
   }
 }

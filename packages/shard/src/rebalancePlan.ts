@@ -139,7 +139,10 @@ function jumpPlan(before: JumpHash, after: JumpHash): RebalancePlan {
   // Jump hash's law: from n1 to n2 > n1 buckets a key keeps its bucket with probability n1 / n2
   // and otherwise lands uniformly in [n1, n2), whatever its old bucket. So the joint share of
   // (old bucket a, new bucket b) is 1/n2 when a = b, 1/(n1 n2) when b >= n1, and 0 otherwise;
-  // shrinking is the same law read backwards.
+  // shrinking is the same law read backwards. It holds for keys hashed the same way on both sides.
+  if (before.seed !== after.seed || before.integerKeys !== after.integerKeys) {
+    throw new ShardError('MISMATCH', `jump hash plans need the same seed and integerKeys (got ${before.seed}/${before.integerKeys} and ${after.seed}/${after.integerKeys})`);
+  }
   const x = before.nodes, y = after.nodes;
   const n1 = x.length, n2 = y.length;
   const flows = new Flows();

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { JumpHash, ShardError, jumpHash, xxHash64, type Key } from '../src/index.js';
+import { JumpHash, ShardError, jumpHash, rebalancePlan, xxHash64, type Key } from '../src/index.js';
 import { anyKey, loads, sampleKeys } from './helpers.js';
 
 const M64 = (1n << 64n) - 1n;
@@ -128,8 +128,8 @@ describe('JumpHash', () => {
 
   it('withNode moves keys only to the new node; removing the last undoes it', () => {
     fc.assert(
-      fc.property(fc.array(anyKey, { maxLength: 50 }), fc.integer({ min: 1, max: 30 }), (keys, n) => {
-        const jump = new JumpHash(Array.from({ length: n }, (_, i) => `n${i}`));
+      fc.property(fc.array(anyKey, { maxLength: 50 }), fc.integer({ min: 1, max: 30 }), fc.constantFrom('mix' as const, 'raw' as const), (keys, n, integerKeys) => {
+        const jump = new JumpHash(Array.from({ length: n }, (_, i) => `n${i}`), { integerKeys });
         const grown = jump.withNode('new');
         for (const k of keys) {
           const b = grown.lookup(k);
@@ -154,8 +154,8 @@ describe('JumpHash', () => {
 
   it('lookupN returns n distinct nodes, owner first, for every n up to size', () => {
     fc.assert(
-      fc.property(anyKey, fc.integer({ min: 1, max: 12 }), (key, size) => {
-        const jump = new JumpHash(Array.from({ length: size }, (_, i) => `n${i}`));
+      fc.property(anyKey, fc.integer({ min: 1, max: 12 }), fc.constantFrom('mix' as const, 'raw' as const), (key, size, integerKeys) => {
+        const jump = new JumpHash(Array.from({ length: size }, (_, i) => `n${i}`), { integerKeys });
         for (let n = 0; n <= size; n++) {
           const r = jump.lookupN(key, n);
           expect(r).toHaveLength(n);
@@ -171,5 +171,78 @@ describe('JumpHash', () => {
     expect(() => new JumpHash([{ node: 'a', weight: 2 }])).toThrow(expect.objectContaining({ code: 'BAD_WEIGHT' }));
     expect(() => new JumpHash(['a']).withNode('b', 3)).toThrow(expect.objectContaining({ code: 'BAD_WEIGHT' }));
     expect(new JumpHash([{ node: 'a', weight: 1 }]).weightOf('a')).toBe(1);
+  });
+});
+
+describe("JumpHash with integerKeys: 'raw'", () => {
+  const named = (n: number): string[] => Array.from({ length: n }, (_, i) => `b${i}`);
+
+  it('jumps on the integer itself (its 64-bit two’s complement XOR the seed), as the paper’s code does', () => {
+    fc.assert(
+      fc.property(fc.maxSafeInteger(), fc.integer({ min: 1, max: 1000 }), fc.bigInt({ min: 0n, max: M64 }), (key, n, seed) => {
+        const jump = new JumpHash(named(n), { seed, integerKeys: 'raw' });
+        const bucket = jumpReference(BigInt.asUintN(64, BigInt(key)) ^ seed, n);
+        expect(jump.bucketOf(key)).toBe(bucket);
+        expect(jump.lookup(key)).toBe(`b${bucket}`);
+        expect(jump.lookupN(key, 1)).toEqual([`b${bucket}`]);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('reproduces other implementations’ published buckets for integer keys', () => {
+    // go-jump (github.com/dgryski/go-jump) jump_test.go: (key, buckets, bucket).
+    const goJump: [number, number, number][] = [[1, 1, 0], [42, 57, 43], [0xdead10cc, 1, 0], [0xdead10cc, 666, 361], [256, 1024, 520]];
+    for (const [key, n, bucket] of goJump) expect(new JumpHash(named(n), { integerKeys: 'raw' }).bucketOf(key)).toBe(bucket);
+    // Guava's HashingTest: Hashing.consistentHash(i, 100) for i = 0..19.
+    const guava100 = [0, 55, 62, 8, 45, 59, 86, 97, 82, 59, 73, 37, 17, 56, 86, 21, 90, 37, 38, 83];
+    const jump = new JumpHash(named(100), { integerKeys: 'raw' });
+    expect(guava100.map((_, i) => jump.bucketOf(i))).toEqual(guava100);
+    expect(guava100.map((_, i) => jump.lookup(i))).toEqual(guava100.map((b) => `b${b}`));
+  });
+
+  it('hashes strings and byte arrays exactly as the default mode does', () => {
+    const keys = fc.oneof(fc.string({ maxLength: 20 }), fc.uint8Array({ maxLength: 20 }), fc.uint8Array({ minLength: 8, maxLength: 8 }));
+    fc.assert(
+      fc.property(keys, fc.integer({ min: 1, max: 300 }), fc.bigInt({ min: 0n, max: M64 }), (key, n, seed) => {
+        const raw = new JumpHash(named(n), { seed, integerKeys: 'raw' });
+        const mix = new JumpHash(named(n), { seed });
+        expect(raw.bucketOf(key)).toBe(mix.bucketOf(key));
+        expect(raw.lookupN(key, Math.min(n, 3))).toEqual(mix.lookupN(key, Math.min(n, 3)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('spreads sequential integer ids evenly', () => {
+    const jump = new JumpHash(named(10), { integerKeys: 'raw' });
+    const l = loads((k) => jump.lookup(k), Array.from({ length: 50_000 }, (_, i) => i));
+    for (let b = 0; b < 10; b++) expect(Math.abs(l.get(`b${b}`)! / 5000 - 1)).toBeLessThan(0.06);
+  });
+
+  it('keeps its mode through withNode / withoutNode, and plans only between placements hashing alike', () => {
+    const jump = new JumpHash(named(5), { integerKeys: 'raw', seed: 7 });
+    expect(jump.integerKeys).toBe('raw');
+    expect(new JumpHash(named(5)).integerKeys).toBe('mix');
+    const grown = jump.withNode('b5');
+    expect(grown.integerKeys).toBe('raw');
+    expect(grown.seed).toBe(7n);
+    expect(grown.withoutNode('b1').integerKeys).toBe('raw');
+    expect(rebalancePlan(jump, grown).movedFraction).toBeCloseTo(1 / 6, 12);
+    expect(() => rebalancePlan(new JumpHash(named(5)), grown)).toThrow(expect.objectContaining({ code: 'MISMATCH' }));
+    expect(() => rebalancePlan(new JumpHash(named(5), { integerKeys: 'raw' }), grown)).toThrow(expect.objectContaining({ code: 'MISMATCH' }));
+  });
+
+  it('rejects unknown modes and unsafe integer keys', () => {
+    for (const integerKeys of ['RAW', 'hash', '', 1, null]) {
+      expect(() => new JumpHash(['a'], { integerKeys: integerKeys as unknown as 'raw' })).toThrow(expect.objectContaining({ code: 'BAD_OPTION' }));
+    }
+    const jump = new JumpHash(['a', 'b'], { integerKeys: 'raw' });
+    for (const key of [2 ** 53, -(2 ** 53), 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => jump.lookup(key)).toThrow(expect.objectContaining({ code: 'BAD_KEY' }));
+      expect(() => jump.bucketOf(key)).toThrow(expect.objectContaining({ code: 'BAD_KEY' }));
+      expect(() => jump.lookupN(key, 1)).toThrow(expect.objectContaining({ code: 'BAD_KEY' }));
+    }
+    expect(() => new JumpHash([], { integerKeys: 'raw' }).lookup(1)).toThrow(expect.objectContaining({ code: 'EMPTY' }));
   });
 });
