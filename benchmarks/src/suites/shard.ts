@@ -28,6 +28,12 @@ const ALL: Impl[] = IMPLS.flatMap((i) =>
   i.name === CHORUS_RING ? [{ ...i, name: RING_DEFAULT }, { name: RING_1K, minimal: true, build: (n: string[]): Built => ring1kOf(new HashRing(n, { vnodes: 1024 })) }] : [i],
 );
 
+// JumpHash with integerKeys 'raw' (the integer itself is the jump key, as in go-jump and Guava):
+// timed with integer keys only, since strings hash as in the default mode. Its wrapper is its
+// own function literal, for the reason given in contenders.ts.
+const JUMP_RAW = "@chorus/shard JumpHash (integerKeys 'raw')";
+const jumpRawOf = (p: JumpHash): Built => ({ lookup: (k) => p.lookup(k), added: (n) => jumpRawOf(p.withNode(n)), removed: (n) => jumpRawOf(p.withoutNode(n)) });
+
 const nodeList = (n: number): string[] => Array.from({ length: n }, (_, i) => `node-${i}`);
 
 // --quick leaves out the 4096-vnode ring at 1000 nodes (4 M points, seconds to build each time).
@@ -104,7 +110,7 @@ function maxOverMean(b: Built, keys: readonly string[], n: number): number {
   return max / (keys.length / n);
 }
 
-function movedFraction(before: Built, keys: readonly string[], change: (b: Built) => Built): number {
+function movedFraction(before: Built, keys: readonly (string | number)[], change: (b: Built) => Built): number {
   const owners = keys.map((k) => before.lookup(k));
   const after = change(before);
   let moved = 0;
@@ -116,15 +122,17 @@ async function lookups(ctx: BenchContext, strKeys: string[], intKeys: number[]):
   for (const n of NODE_COUNTS) {
     const nodes = nodeList(n);
     const built = implsFor(ctx, n).map((impl) => ({ impl, b: impl.build(nodes) }));
+    const raw = { impl: { name: JUMP_RAW, minimal: true, build: (ns: string[]) => jumpRawOf(new JumpHash(ns, { integerKeys: 'raw' })) }, b: jumpRawOf(new JumpHash(nodes, { integerKeys: 'raw' })) };
     for (const [kind, keys] of [
       ['string', strKeys],
       ['integer', intKeys],
     ] as const) {
+      const contenders = kind === 'integer' ? [...built.slice(0, built.findIndex((c) => c.impl.name === CHORUS_JUMP) + 1), raw, ...built.slice(built.findIndex((c) => c.impl.name === CHORUS_JUMP) + 1)] : built;
       await ctx.compare({
         case: `lookups, ${n} nodes, ${kind} keys`,
         runs: ctx.quick ? 2 : 5,
         warmup: 1,
-        contenders: built.map(({ impl, b }) => {
+        contenders: contenders.map(({ impl, b }) => {
           const loop = lookupLoop(`${impl.name}, ${n} nodes, ${kind} keys`);
           return { impl: impl.name, measure: () => lookupRate(loop, b, keys, ctx.minMs) };
         }),
@@ -183,6 +191,42 @@ function moved(ctx: BenchContext, keys: string[]): void {
       const rem = rebalancePlan(p, p.withoutNode(victim));
       ctx.record({ case: `rebalancePlan, ${n} nodes, add a node`, impl: name, metric: 'planned moved / ideal', unit: 'ratio', median: add.movedFraction / add.idealFraction });
       ctx.record({ case: `rebalancePlan, ${n} nodes, remove a middle node`, impl: name, metric: 'planned moved / ideal', unit: 'ratio', median: rem.movedFraction / rem.idealFraction });
+    }
+  }
+}
+
+// JumpHash's two integer-key modes on integer keys: max/mean keys per bucket, and keys moved
+// when a bucket is added or the last one removed (over the ideal 1/(n+1) and 1/n). 'raw' jumps
+// on the integer itself, so sequential ids are its hard case: the spread comes from the jump's
+// own generator alone.
+function integerJump(ctx: BenchContext, keyCount: number): void {
+  // Nothing here is timed, so one wrapper serves both modes.
+  const untimedJumpOf = (p: JumpHash): Built => ({ lookup: (k) => p.lookup(k), added: (x) => untimedJumpOf(p.withNode(x)), removed: (x) => untimedJumpOf(p.withoutNode(x)) });
+  const keySets: [string, number[]][] = [
+    ['i * 7919 + 1', Array.from({ length: keyCount }, (_, i) => i * 7919 + 1)],
+    ['sequential 0, 1, 2, ...', Array.from({ length: keyCount }, (_, i) => i)],
+  ];
+  const modes: [string, 'mix' | 'raw'][] = [
+    [CHORUS_JUMP, 'mix'],
+    [JUMP_RAW, 'raw'],
+  ];
+  for (const n of NODE_COUNTS) {
+    const nodes = nodeList(n);
+    for (const [label, keys] of keySets) {
+      for (const [impl, integerKeys] of modes) {
+        const p = new JumpHash(nodes, { integerKeys });
+        const counts = new Int32Array(n);
+        for (const k of keys) counts[p.bucketOf(k)]!++;
+        let max = 0;
+        for (const c of counts) max = Math.max(max, c);
+        ctx.record({ case: `integer-key balance, ${n} nodes, ${keys.length} keys ${label}`, impl, metric: 'max/mean load', unit: 'ratio', median: max / (keys.length / n) });
+        const sample = keys.slice(0, keyCount >> 2);
+        const b = untimedJumpOf(p);
+        const add = movedFraction(b, sample, (x) => x.added('node-new')) / (1 / (n + 1));
+        const rem = movedFraction(b, sample, (x) => x.removed(nodes[n - 1]!)) / (1 / n);
+        ctx.record({ case: `integer-key moves, ${n} nodes, add a node, ${sample.length} keys ${label}`, impl, metric: 'moved / ideal', unit: 'ratio', median: add });
+        ctx.record({ case: `integer-key moves, ${n} nodes, remove the last node, ${sample.length} keys ${label}`, impl, metric: 'moved / ideal', unit: 'ratio', median: rem });
+      }
     }
   }
 }
@@ -305,6 +349,7 @@ export const suite: Suite = {
     await lookups(ctx, strKeys, intKeys);
     balance(ctx, ctx.quick ? strKeys.slice(0, 1 << 17) : strKeys);
     moved(ctx, strKeys.slice(0, ctx.quick ? 1 << 16 : 1 << 18));
+    integerJump(ctx, keyCount);
 
     // Zipf(1.1) over 10^6 keys: the top key alone is ~12% of requests.
     const universe = Array.from({ length: 1_000_000 }, (_, i) => `session:${i}`);
