@@ -512,7 +512,7 @@ export class Gateway {
   }
 
   private deliver(s: Session, event: DispatchEvent, time?: number): void {
-    const frame = time === undefined ? s.replay.push(event.t, event.d) : s.replay.push(event.t, event.d, time);
+    const seq = time === undefined ? s.replay.pushSeq(event.t, event.d) : s.replay.pushSeq(event.t, event.d, time);
     const conn = s.connection;
     if (!conn || conn.closed) return;
     if (conn.socket.bufferedAmount > this.maxBufferedBytes) {
@@ -526,8 +526,8 @@ export class Gateway {
         this.preparedFor = event;
       }
       const socket = conn.socket;
-      if (socket.sendDispatch) socket.sendDispatch(this.prepared, frame.s);
-      else socket.send(this.codec.encodePrepared(this.prepared, frame.s));
+      if (socket.sendDispatch) socket.sendDispatch(this.prepared, seq);
+      else socket.send(this.codec.encodePrepared(this.prepared, seq));
     } catch (e) {
       // An event that does not fit the protocol is a bug here, not the client's: say so and go on.
       this.error(conn, 'internal', `event ${event.t} could not be encoded: ${e instanceof Error ? e.message : String(e)}`);

@@ -93,6 +93,45 @@ describe('ReplayBuffer', () => {
     );
   });
 
+  it('pushSeq numbers and keeps exactly as push does, and replays the frames push returned (property)', () => {
+    type Op = { kind: 'push'; seq: boolean } | { kind: 'ack'; back: number } | { kind: 'tick'; ms: number };
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      fc.record({ kind: fc.constant('push' as const), seq: fc.boolean() }),
+      fc.record({ kind: fc.constant('ack' as const), back: fc.integer({ min: -3, max: 10 }) }),
+      fc.record({ kind: fc.constant('tick' as const), ms: fc.nat({ max: 400 }) }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 16 }), fc.array(op, { maxLength: 80 }), (capacity, ops) => {
+        let clock = 0;
+        const mixed = new ReplayBuffer({ capacity, maxAgeMs: 1000, now: () => clock });
+        const plain = new ReplayBuffer({ capacity, maxAgeMs: 1000, now: () => clock });
+        const sent = new Map<number, unknown>();
+        for (const [i, o] of ops.entries()) {
+          if (o.kind === 'tick') clock += o.ms;
+          else if (o.kind === 'ack') {
+            mixed.ack(mixed.lastSeq - o.back);
+            plain.ack(plain.lastSeq - o.back);
+          } else {
+            const payload = { i };
+            const frame = plain.push('E', payload);
+            const seq = o.seq ? mixed.pushSeq('E', payload) : mixed.push('E', payload).s;
+            expect(seq).toBe(frame.s);
+            sent.set(seq, frame);
+          }
+          expect(mixed.size).toBe(plain.size);
+        }
+        for (let seq = 0; seq <= mixed.lastSeq + 1; seq++) {
+          const r = mixed.since(seq);
+          expect(r).toEqual(plain.since(seq));
+          // What is replayed is what was sent: same number, type and the very payload object.
+          if (r.ok) for (const f of r.frames) expect(f).toEqual(sent.get(f.s));
+          if (r.ok) for (const f of r.frames) expect(f.d).toBe((sent.get(f.s) as { d: unknown }).d);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('refuses a push time that is not a number, and holds a time that goes back at the previous one', () => {
     let clock = 1000;
     const b = new ReplayBuffer({ maxAgeMs: 100, now: () => clock });
