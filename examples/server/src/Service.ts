@@ -346,6 +346,12 @@ export class Service {
       if (patch.presence !== undefined) this.fanOut.publish(`channel:${c.id}`, { t: 'PRESENCE_UPDATE', d: { userId: u.id, status: u.presence, guildId: null } });
       this.fanOut.publish(`channel:${c.id}`, { t: 'USER_UPDATE', d: pub });
     }
+    // Friends see presence without sharing a space (Discord's friends list): to each friend's
+    // own topic, which their sessions follow whatever guilds they are in.
+    for (const f of this.hooks.friendsOf?.(caller.userId) ?? []) {
+      if (patch.presence !== undefined) this.fanOut.publish(`user:${f}`, { t: 'PRESENCE_UPDATE', d: { userId: u.id, status: u.presence, guildId: null } });
+      this.fanOut.publish(`user:${f}`, { t: 'USER_UPDATE', d: pub });
+    }
     this.fanOut.publish(`user:${caller.userId}`, { t: 'USER_UPDATE', d: pub });
     return pub;
   }
@@ -354,6 +360,7 @@ export class Service {
    * Everything a gateway client needs after Identify.
    * @param caller - who
    * @returns user, guilds with their visible channels and roles, private channels, presences
+   *   (of members of the caller's guilds and of the caller's friends)
    */
   async readyState(caller: Caller): Promise<ReadyState> {
     const user = await this.me(caller);
@@ -368,6 +375,9 @@ export class Service {
       for (const m of await this.store.listMembers(g.id, undefined, 100)) {
         if (!presences.has(m.userId)) presences.set(m.userId, (await this.store.getUser(m.userId))?.presence ?? 'offline');
       }
+    }
+    for (const f of this.hooks.friendsOf?.(caller.userId) ?? []) {
+      if (!presences.has(f)) presences.set(f, (await this.store.getUser(f))?.presence ?? 'offline');
     }
     return { user, guilds, privateChannels: await this.store.listPrivateChannels(caller.userId), presences: [...presences].filter(([userId]) => !this.hooks.hidesPresence?.(caller.userId, userId)).map(([userId, presence]) => ({ userId, presence })) };
   }
@@ -1070,7 +1080,8 @@ export class Service {
     await this.hooks.beforeOpenDm?.(caller, userId);
     const existing = await this.store.findDm(caller.userId, userId);
     if (existing) return existing;
-    if (!(await this.store.sharesSpace(caller.userId, userId))) throw notFound('user');
+    // Friends may write to each other without sharing a guild, as they may see each other.
+    if (!this.hooks.areFriends?.(caller.userId, userId) && !(await this.store.sharesSpace(caller.userId, userId))) throw notFound('user');
     const c: Channel = { id: this.newId(), kind: 'dm', guildId: null, parentId: null, name: '', topic: '', position: 0, ownerId: null, createdAt: this.now() };
     try {
       await this.store.createChannel(c, [

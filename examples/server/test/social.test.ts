@@ -130,6 +130,51 @@ describe('blocks', () => {
   });
 });
 
+describe('friends’ presence', () => {
+  it('reaches friends who share no guild: in Ready, when they become friends and live; not after unfriending', async () => {
+    // Arrange: ann and bob share nothing; bob is on the gateway.
+    const w = await makeFeatureWorld();
+    const [a, b, c] = [await w.user('ann'), await w.user('bob'), await w.user('cid')];
+    await w.service.updateProfile(a.caller, { presence: 'idle' });
+    expect(await status(w, b, 'GET', `/users/${a.id}`)).toBe(404);
+    const gateway = new Gateway({ service: w.service, api: w.api, now: w.now });
+    const frames: Frame[] = [];
+    const turns = async (): Promise<void> => {
+      for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+    };
+    gateway.open({ send: (x) => void frames.push(codec.decode(x)), close: () => undefined, bufferedAmount: 0 }).receive(codec.encode({ op: Op.Identify, d: { token: b.token } }));
+    await turns();
+    const presences = (): { userId: string; status: string }[] =>
+      frames.flatMap((f) => (f.op === Op.Dispatch && f.t === 'PRESENCE_UPDATE' ? [f.d as { userId: string; status: string }] : []));
+    // Act + assert: a stranger's presence change does not reach bob.
+    await w.service.updateProfile(c.caller, { presence: 'online' });
+    await turns();
+    expect(presences()).toEqual([]);
+    // Becoming friends tells bob ann's current presence, and ann's changes follow.
+    await befriend(w, b, a);
+    await turns();
+    expect(presences()).toContainEqual(expect.objectContaining({ userId: a.id, status: 'idle' }));
+    await w.service.updateProfile(a.caller, { presence: 'online', nickname: 'Ann' });
+    await turns();
+    expect(presences().at(-1)).toEqual({ userId: a.id, status: 'online', guildId: null });
+    expect(frames.some((f) => f.op === Op.Dispatch && f.t === 'USER_UPDATE' && (f.d as { nickname: string }).nickname === 'Ann')).toBe(true);
+    expect((await w.service.readyState(b.caller)).presences).toContainEqual({ userId: a.id, presence: 'online' });
+    // After unfriending, ann's changes no longer reach bob, and Ready leaves her out.
+    await w.ok(a, 'DELETE', `/users/me/friends/${b.id}`);
+    const before = presences().length;
+    await w.service.updateProfile(a.caller, { presence: 'idle' });
+    await turns();
+    expect(presences().length).toBe(before);
+    expect((await w.service.readyState(b.caller)).presences.map((p) => p.userId)).not.toContain(a.id);
+    // Friends may open a DM though they share no guild; strangers may not.
+    expect(await status(w, b, 'POST', `/users/${a.id}/dm`)).toBe(404);
+    await befriend(w, a, b);
+    expect(await status(w, b, 'POST', `/users/${a.id}/dm`)).toBe(200);
+    expect(await status(w, b, 'POST', `/users/${c.id}/dm`)).toBe(404);
+    gateway.closeAll();
+  });
+});
+
 describe('suggestions', () => {
   it('give reasons and follow friendships, memberships and guild deletion without a rebuild', async () => {
     const w = await makeFeatureWorld();

@@ -139,6 +139,11 @@ export class Social {
     await this.store.createFriendship(caller.userId, fromId, this.now());
     if (!this.graph.hasFriendship(caller.userId, fromId)) this.graph.addFriendship(caller.userId, fromId, { weight: weightOf(0) });
     for (const u of [caller.userId, fromId]) this.service.fanOut.publish(`user:${u}`, { t: 'FRIEND_ADD', d: { userId: u === caller.userId ? fromId : caller.userId } });
+    // Each now sees the other's presence (as Ready would list it after a reconnect).
+    for (const [to, of] of [[caller.userId, fromId], [fromId, caller.userId]] as const) {
+      const status = (await this.service.store.getUser(of))?.presence ?? 'offline';
+      this.service.fanOut.publish(`user:${to}`, { t: 'PRESENCE_UPDATE', d: { userId: of, status, guildId: null } });
+    }
     await this.notify(fromId, 'friend_accept', caller.userId);
   }
 

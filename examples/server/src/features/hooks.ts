@@ -38,4 +38,11 @@ export interface ServiceHooks {
    * @returns true when they are friends
    */
   areFriends?(a: string, b: string): boolean;
+  /**
+   * A user's friends: their presence and profile changes are pushed to them, and their Ready
+   * lists the friends' presences, whether or not they share a guild.
+   * @param userId - the user
+   * @returns the friends' ids
+   */
+  friendsOf?(userId: string): readonly string[];
 }
