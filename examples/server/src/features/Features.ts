@@ -94,7 +94,8 @@ export class Features {
       },
       hidesPresence: (viewerId, userId) => viewerId !== userId && this.social.blockedEither(viewerId, userId),
       areFriends: (a, b) => this.social.graph.hasFriendship(a, b),
-      friendsOf: (userId) => this.social.graph.friendsOf(userId),
+      // The graph holds user ids as given: strings.
+      friendsOf: (userId) => this.social.graph.friendsOf(userId) as string[],
       beforeOpenDm: async (caller, userId) => {
         if (this.social.blockedEither(caller.userId, userId)) throw new ServiceError('not_found', 'user does not exist or you cannot see them');
       },
