@@ -190,6 +190,30 @@ describe('Gateway', () => {
     );
   });
 
+  it('closes a connection too far behind on its writes, and its session resumes with what it missed', async () => {
+    // Arrange: the member's socket holds more unsent bytes than the gateway allows.
+    const s = await makeScene();
+    const { identify, connect } = setup(s, { maxBufferedBytes: 1000 });
+    const slow = await identify(s.member);
+    const sessionId = (slow.frames[1] as { d: { sessionId: string } }).d.sessionId;
+    await s.w.service.sendMessage(s.owner.caller, s.general.id, { content: 'first' });
+    await tick();
+    const seen = slow.dispatches().at(-1)!.s;
+    // Act: the socket falls behind, and a message arrives.
+    slow.bufferedAmount = 1001;
+    await s.w.service.sendMessage(s.owner.caller, s.general.id, { content: 'second' });
+    await tick();
+    // Assert: closed as timed out, without the dispatch; a resume from what it saw replays it.
+    expect(slow.closedWith).toBe(CloseCode.SessionTimedOut);
+    expect(slow.dispatches().map((d) => (d.d as { content?: string }).content)).not.toContain('second');
+    slow.conn.closed();
+    const back = connect();
+    back.push({ op: Op.Resume, d: { token: s.member.token, sessionId, seq: seen } });
+    await tick();
+    expect(back.dispatches().map((d) => (d.d as { content?: string }).content)).toEqual(['second']);
+    expect(back.frames.at(-1)).toEqual({ op: Op.Resumed, d: { replayed: 1 } });
+  });
+
   it('answers InvalidSession when the session is unknown, someone else’s, or the gap cannot be filled', async () => {
     const s = await makeScene();
     const { identify, connect } = setup(s, { replayCapacity: 2 });

@@ -213,4 +213,27 @@ describe('Outbox', () => {
     expect(e.bufferedAmount).toBe(0);
     expect(outbox.pendingSockets).toBe(0);
   });
+
+  it('counts the socket’s own buffer once a write leaves it backlogged, and again not once one fits', () => {
+    // Arrange: a socket whose buffer holds 1 MiB and refuses more until it drains.
+    const flushes: (() => void)[] = [];
+    const outbox = new Outbox((f) => flushes.push(f));
+    let held = 0;
+    const s: OutboxSocket = { get writableLength() { return held; }, destroyed: false, write: (c) => (held += c.length) < 16384, cork: () => undefined, uncork: () => undefined };
+    const e = outbox.entry(s);
+    const run = (): void => void flushes.splice(0).forEach((f) => f());
+    // Act + assert: a small write fits; its bytes count as taken.
+    outbox.send(e, new Uint8Array(10));
+    run();
+    expect(e.bufferedAmount).toBe(0);
+    // A write that fills the buffer: from now on the stream's length counts, plus what is queued.
+    outbox.send(e, new Uint8Array(1 << 20));
+    run();
+    outbox.send(e, new Uint8Array(5));
+    expect(e.bufferedAmount).toBe(held + 7);
+    // The kernel drains it; the next write fits and the socket is no longer counted.
+    held = 0;
+    run();
+    expect(e.bufferedAmount).toBe(0);
+  });
 });
