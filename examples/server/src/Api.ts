@@ -113,13 +113,27 @@ export class Api {
    * @returns the answer; errors are answers too (never a throw)
    */
   async handle(req: ApiRequest): Promise<ApiResponse> {
+    const observer = this.observer;
+    const t0 = observer === undefined ? 0 : performance.now();
+    let route: Route | undefined;
+    let res: ApiResponse;
     try {
-      const { route, params } = this.match(req.method, req.path);
-      return this.admit ? await this.admit(route.priority, () => this.run(route, params, req), req.caller?.userId ?? req.token) : await this.run(route, params, req);
+      const matched = this.match(req.method, req.path);
+      route = matched.route;
+      res = this.admit ? await this.admit(route.priority, () => this.run(matched.route, matched.params, req), req.caller?.userId ?? req.token) : await this.run(route, matched.params, req);
     } catch (e) {
-      return errorResponse(e);
+      res = errorResponse(e);
     }
+    observer?.(req.method, route, res.status, performance.now() - t0);
+    return res;
   }
+
+  /**
+   * Told of every answer {@link Api.handle} gives: the request's method (as the client sent it),
+   * the route that matched (undefined when none did), the status, and the milliseconds from
+   * arrival to answer (admission wait included). For metrics; it must not throw.
+   */
+  observer: ((method: string, route: Route | undefined, status: number, ms: number) => void) | undefined = undefined;
 
   private async run(route: Route, params: Record<string, string>, req: ApiRequest): Promise<ApiResponse> {
     try {

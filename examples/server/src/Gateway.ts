@@ -157,6 +157,10 @@ export class Gateway {
   private nextKey = 0;
   /** Errors thrown while delivering to one session, counted rather than lost; the others still get the event. */
   deliveryErrors = 0;
+  /** Dispatches handed to sockets (one per recipient session), for metrics. */
+  dispatched = 0;
+  /** Connections closed for being too far behind on their writes (slow consumers). */
+  slowClosed = 0;
   // A publish reaches every recipient session synchronously, one after another: the event's
   // payload is encoded once for all of them and only the sequence number differs per frame.
   private preparedFor: DispatchEvent | undefined;
@@ -516,6 +520,7 @@ export class Gateway {
     const conn = s.connection;
     if (!conn || conn.closed) return;
     if (conn.socket.bufferedAmount > this.maxBufferedBytes) {
+      this.slowClosed++;
       this.close(conn, CloseCode.SessionTimedOut, 'too far behind; resume');
       return;
     }
@@ -528,6 +533,7 @@ export class Gateway {
       const socket = conn.socket;
       if (socket.sendDispatch) socket.sendDispatch(this.prepared, seq);
       else socket.send(this.codec.encodePrepared(this.prepared, seq));
+      this.dispatched++;
     } catch (e) {
       // An event that does not fit the protocol is a bug here, not the client's: say so and go on.
       this.error(conn, 'internal', `event ${event.t} could not be encoded: ${e instanceof Error ? e.message : String(e)}`);

@@ -55,6 +55,12 @@ export interface Config {
   worker: number;
   /** `CHORUS_LOG`: `1` logs one line per request (route template, status, ms; never tokens or bodies). @defaultValue false */
   log: boolean;
+  /**
+   * `CHORUS_METRICS_TOKEN`: when set (at least 16 characters), `GET /metrics` serves Prometheus
+   * metrics to requests with `Authorization: Bearer <token>`; empty turns the endpoint off.
+   * Never printed. @defaultValue empty (off)
+   */
+  metricsToken: string;
 }
 
 /** The documented defaults. */
@@ -81,6 +87,7 @@ export const DEFAULT_CONFIG: Config = {
   sendBurst: 50,
   worker: 0,
   log: false,
+  metricsToken: '',
 };
 
 function int(env: Record<string, string | undefined>, name: string, min: number, max: number, fallback: number): number {
@@ -120,6 +127,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (natsUrl !== '' && (env['CHORUS_WORKER'] ?? '') === '') throw new ServiceError('validation', 'with CHORUS_NATS_URL (several processes), set CHORUS_WORKER to an id from 0 to 1023 that no other process of the cluster uses');
   const natsPrefix = env['CHORUS_NATS_PREFIX'] || DEFAULT_CONFIG.natsPrefix;
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(natsPrefix)) throw new ServiceError('validation', `CHORUS_NATS_PREFIX must be 1 to 64 letters, digits, "_" or "-", got "${natsPrefix.slice(0, 20)}"`);
+  const metricsToken = env['CHORUS_METRICS_TOKEN'] ?? DEFAULT_CONFIG.metricsToken;
+  // Not echoed: it is a secret. A short one could be guessed by a scraper's neighbours.
+  if (metricsToken !== '' && !/^[\x21-\x7e]{16,256}$/.test(metricsToken)) throw new ServiceError('validation', 'CHORUS_METRICS_TOKEN must be 16 to 256 printable characters without spaces, or empty to turn /metrics off');
   return {
     host: env['CHORUS_HOST'] || DEFAULT_CONFIG.host,
     port: int(env, 'CHORUS_PORT', 0, 65_535, DEFAULT_CONFIG.port),
@@ -143,5 +153,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     sendBurst: int(env, 'CHORUS_SEND_BURST', 1, 1_000_000, DEFAULT_CONFIG.sendBurst),
     worker: int(env, 'CHORUS_WORKER', 0, 1023, DEFAULT_CONFIG.worker),
     log: log === '1',
+    metricsToken,
   };
 }

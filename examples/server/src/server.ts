@@ -17,6 +17,7 @@ import { openApiDocument } from './openapi.js';
 import { ROUTES, type Priority } from './routes.js';
 import { Service } from './Service.js';
 import { PRIORITIES, shedderAdmit } from './shedding.js';
+import { ServiceMetrics } from './serviceMetrics.js';
 import { eventLoopPressure } from './eventLoopLag.js';
 import { SqliteStore } from './SqliteStore.js';
 import { PgStore } from './PgStore.js';
@@ -116,7 +117,7 @@ function readBody(req: IncomingMessage, max: number): Promise<unknown> {
 
 /**
  * Starts the service: store, logic, REST on HTTP, the gateway on `/gateway`, load shedding,
- * `/health` and `/openapi.json`.
+ * `/health`, `/openapi.json`, and `/metrics` when `metricsToken` is set.
  *
  * @param config - see {@link Config}; unset fields take {@link DEFAULT_CONFIG}
  * @param options - store and fan-out to use instead of the embedded ones
@@ -180,6 +181,8 @@ export async function startServer(config: Partial<Config> = {}, options: StartOp
   const admit = shedderAdmit(shedder);
   const api = new Api(service, routes, shedderAdmit(shedder), (e, route) => console.error(`${route.method} ${route.path} failed:`, e instanceof Error ? e.stack : e));
   const gateway = new Gateway({ service, api, heartbeatIntervalMs: cfg.heartbeatMs, maxFrameBytes: cfg.maxFrameBytes, framesPerSecond: cfg.framesPerSecond, frameBurst: cfg.frameBurst });
+  // Prometheus metrics only when a scrape token is configured: they describe the service's load.
+  const metrics = cfg.metricsToken === '' ? undefined : new ServiceMetrics({ api, gateway, shedder, token: cfg.metricsToken });
   const openapi = JSON.stringify(openApiDocument(routes, { title: 'Chorus example service', version: '0.1.0' }));
   let closing = false;
 
@@ -196,6 +199,14 @@ export async function startServer(config: Partial<Config> = {}, options: StartOp
         const m = shedder.metrics();
         const ready = !closing;
         return reply(res, { status: ready ? 200 : 503, body: { status: ready ? 'ok' : 'closing', ready, admitted: m.admitted, inFlight: m.inFlight, shed: m.shed, connections: gateway.connectionCount } });
+      }
+      if (metrics !== undefined && req.method === 'GET' && url.pathname === '/metrics') {
+        if (!metrics.authorized(req.headers.authorization)) {
+          res.setHeader('WWW-Authenticate', 'Bearer');
+          return reply(res, errorResponse(new ServiceError('unauthorized', 'send "Authorization: Bearer <CHORUS_METRICS_TOKEN>"')));
+        }
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(metrics.render());
+        return;
       }
       if (req.method === 'GET' && url.pathname === '/openapi.json') {
         res.writeHead(200, JSON_HEADERS).end(openapi);
@@ -292,6 +303,7 @@ export async function startServer(config: Partial<Config> = {}, options: StartOp
       closing = true;
       clearInterval(sweep);
       lag.stop();
+      metrics?.stop();
       gateway.closeAll();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
