@@ -21,6 +21,7 @@ import type {
   Store,
   User,
 } from './Store.js';
+import { migrateSqlite } from './migrations.js';
 
 /** Options of {@link SqliteStore}. */
 export interface SqliteStoreOptions {
@@ -162,6 +163,8 @@ export class SqliteStore implements Store {
       }, inline);
     }
     this.features = new SqliteFeatureStore(this.db);
+    // The baseline tables exist now (core and features); later changes come as migrations.
+    migrateSqlite(this.db);
     const perChannel = options.recentPerChannel ?? 100;
     this.recent = perChannel > 0 ? new RecentMessages({ perChannel }) : undefined;
     this.insertMessage = this.db.prepare(

@@ -1,5 +1,6 @@
 // Node-only: the PostgreSQL tables of PgStore and PgFeatureStore, and how they are created.
 import type pg from 'pg';
+import { migratePostgres } from './migrations.js';
 
 // The same tables as SqliteStore's. Ids and Unix-ms times are BIGINT (pg returns them as
 // decimal strings, which is what ids are). Text that is sorted or compared for uniqueness is
@@ -76,7 +77,8 @@ CREATE TABLE IF NOT EXISTS read_states (user_id BIGINT NOT NULL, channel_id BIGI
 export const SCHEMA_NAME: RegExp = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
- * Creates the schema and every table of the store when missing, in one transaction under an
+ * Creates the schema and every table of the store when missing, then runs the schema
+ * migrations it has not run (migrations.ts), in one transaction under an
  * advisory lock: several processes starting at once on an empty database do not race on
  * `CREATE TABLE IF NOT EXISTS` (which is not safe against concurrent creators in PostgreSQL).
  *
@@ -91,6 +93,7 @@ export async function createTables(client: pg.PoolClient, schema: string): Promi
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await client.query(CORE);
     await client.query(FEATURES);
+    await migratePostgres(client);
     await client.query('COMMIT');
   } catch (e) {
     await client.query('ROLLBACK').catch(() => undefined);
