@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LayerSelector, SimulcastError, simulcastLadder, type Layer, type TrackInput } from '../src/index.js';
+import { LayerSelector, SimulcastError, prepareTracks, simulcastLadder, type Layer, type TrackInput } from '../src/index.js';
 import { tracksArb } from './arbitraries.js';
 
 const camera = simulcastLadder([
@@ -19,8 +19,9 @@ const cost = (l: Layer | null): number => (l === null ? 0 : l.bitrateBps);
 
 describe('LayerSelector', () => {
   it('downgrades at once, upgrades only after the budget held with margin', () => {
-    // (A temporalMargin of 100 turns the temporal fill off: this test is about the spatial rules.)
-    const { sel, clock } = clocked({ upgradeHoldMs: 3000, minChangeIntervalMs: 5000, upgradeMargin: 0.15, headroom: 0, restoreWindowMs: 0, fitMargin: 0, temporalMargin: 100, temporalMinIntervalMs: 0 });
+    // (A temporalMargin of 100 turns the temporal fill off, and maxBurstMs 0 the burst cap: this
+    // test is about the spatial rules.)
+    const { sel, clock } = clocked({ maxBurstMs: 0, upgradeHoldMs: 3000, minChangeIntervalMs: 5000, upgradeMargin: 0.15, headroom: 0, restoreWindowMs: 0, fitMargin: 0, temporalMargin: 100, temporalMinIntervalMs: 0 });
     // A new track is admitted at once at what fits with resume headroom.
     let d = sel.update([speaker], 3_000_000)[0]!;
     expect(d.layer).toMatchObject({ spatial: 2, temporal: 2 });
@@ -45,7 +46,7 @@ describe('LayerSelector', () => {
   });
 
   it('restores the layer held before a dip once the budget is back, but no higher', () => {
-    const { sel, clock } = clocked({ upgradeHoldMs: 3000, minChangeIntervalMs: 5000, upgradeMargin: 0.15, headroom: 0, restoreHoldMs: 1000, fitMargin: 0, temporalMargin: 100, temporalMinIntervalMs: 0 });
+    const { sel, clock } = clocked({ maxBurstMs: 0, upgradeHoldMs: 3000, minChangeIntervalMs: 5000, upgradeMargin: 0.15, headroom: 0, restoreHoldMs: 1000, fitMargin: 0, temporalMargin: 100, temporalMinIntervalMs: 0 });
     expect(sel.update([speaker], 1_300_000)[0]!.layer).toMatchObject({ spatial: 2, temporal: 1 }); // 975 k
     clock.ms = 100;
     expect(sel.update([speaker], 400_000)[0]!.layer).toMatchObject({ spatial: 1, temporal: 1 });
@@ -64,7 +65,7 @@ describe('LayerSelector', () => {
 
   it('with a quantile hold, one low budget in a long window does not block an upgrade', () => {
     const run = (upgradeQuantile: number): Layer | null => {
-      const { sel, clock } = clocked({ upgradeHoldMs: 5000, upgradeQuantile, minChangeIntervalMs: 0, restoreWindowMs: 0, headroom: 0, temporalMargin: 100, temporalMinIntervalMs: 0 });
+      const { sel, clock } = clocked({ maxBurstMs: 0, upgradeHoldMs: 5000, upgradeQuantile, minChangeIntervalMs: 0, restoreWindowMs: 0, headroom: 0, temporalMargin: 100, temporalMinIntervalMs: 0 });
       sel.update([speaker], 400_000);
       for (clock.ms = 100; clock.ms <= 6000; clock.ms += 100) sel.update([speaker], clock.ms === 3000 ? 200_000 : 3_000_000);
       return sel.layerOf('speaker');
@@ -88,7 +89,7 @@ describe('LayerSelector', () => {
   });
 
   it('fills leftover budget with a higher temporal layer before any spatial upgrade', () => {
-    const { sel, clock } = clocked({ upgradeHoldMs: 4000, minChangeIntervalMs: 8000, upgradeMargin: 0.08, temporalMargin: 0.05, temporalHoldMs: 1000, temporalMinIntervalMs: 2000, fitMargin: 0, restoreWindowMs: 0 });
+    const { sel, clock } = clocked({ maxBurstMs: 0, upgradeHoldMs: 4000, minChangeIntervalMs: 8000, upgradeMargin: 0.08, temporalMargin: 0.05, temporalHoldMs: 1000, temporalMinIntervalMs: 2000, fitMargin: 0, restoreWindowMs: 0 });
     // Admitted at S1T0 (200 k of a 250 k budget; S1T1 costs 325 k).
     expect(sel.update([speaker], 250_000)[0]!.layer).toMatchObject({ spatial: 1, temporal: 0 });
     // The budget rises to 1.2 M. Before temporalMinIntervalMs nothing moves...
@@ -183,7 +184,66 @@ describe('LayerSelector', () => {
     expect(() => new LayerSelector({ restoreHoldMs: -1 })).toThrowError(SimulcastError);
     expect(() => new LayerSelector({ restoreWindowMs: Number.POSITIVE_INFINITY })).toThrowError(SimulcastError);
     expect(() => new LayerSelector({ now: 5 as unknown as () => number })).toThrowError(SimulcastError);
+    expect(() => new LayerSelector({ maxBurstMs: -1 })).toThrowError(expect.objectContaining({ code: 'INVALID_OPTION' }) as Error);
+    expect(() => new LayerSelector({ maxBurstMs: Number.NaN })).toThrowError(SimulcastError);
     expect(() => clocked().sel.update([speaker], Number.NaN)).toThrowError(SimulcastError);
+  });
+
+  it('keeps spatial layers whose base frames would take longer than maxBurstMs at the budget off the link', () => {
+    // The camera's S2 base layer (T0) is 600 kbit/s at 7.5 fps: 80 kbit frames. At 1.2 Mbit/s they
+    // take 67 ms, more than 60 ms: S1 at its full frame rate instead (500 k, 27 kbit base frames).
+    const { sel, clock } = clocked({ maxBurstMs: 60 });
+    expect(sel.update([speaker], 1_200_000)[0]!.layer).toMatchObject({ spatial: 1, temporal: 2 });
+    // A fresh selector at 1.5 Mbit/s (53 ms per 80 kbit frame) may take S2.
+    expect(clocked({ maxBurstMs: 60 }).sel.update([speaker], 1_500_000)[0]!.layer).toMatchObject({ spatial: 2 });
+    // Without the cap, 1.2 Mbit/s pays for S2T1 (975 k).
+    expect(clocked({ maxBurstMs: 0 }).sel.update([speaker], 1_200_000)[0]!.layer).toMatchObject({ spatial: 2, temporal: 1 });
+    // The lowest spatial layer is never capped: at 100 kbit/s S0T0 (60 k, 8 kbit frames = 80 ms) plays.
+    clock.ms = 100;
+    expect(sel.update([speaker], 100_000)[0]!.layer).toMatchObject({ spatial: 0, temporal: 0 });
+  });
+
+  it('chooses only layers whose base frames fit maxBurstMs at the budget, or the lowest spatial layer', () => {
+    fc.assert(
+      fc.property(
+        tracksArb,
+        fc.array(fc.record({ budget: fc.integer({ min: 0, max: 6_000_000 }), dt: fc.integer({ min: 10, max: 3000 }) }), { minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 1, max: 300 }),
+        (tracks, steps, maxBurstMs) => {
+          const { sel, clock } = clocked({ maxBurstMs });
+          const eligible = new Map(prepareTracks(tracks).map((t) => [t.id, t.eligible]));
+          for (const { budget, dt } of steps) {
+            clock.ms += dt;
+            for (const d of sel.update(tracks, budget)) {
+              const el = eligible.get(d.id)!;
+              if (d.layer === null || el.every((l) => l.fps === 0)) continue;
+              // Arrange: the chosen spatial layer's base (lowest temporal) layer among the eligible ones.
+              const lowest = Math.min(...el.map((l) => l.spatial));
+              const base = el.filter((l) => l.spatial === d.layer!.spatial).reduce((a, b) => (b.temporal < a.temporal ? b : a));
+              // Assert: the lowest spatial layer, or base frames that cross the budget within maxBurstMs.
+              if (d.layer.spatial !== lowest) expect(base.bitrateBps / base.fps).toBeLessThanOrEqual((budget * maxBurstMs) / 1000 + 1e-6);
+            }
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('with maxBurstMs 0 decides as with a cap no frame reaches', () => {
+    fc.assert(
+      fc.property(tracksArb, fc.array(fc.integer({ min: 0, max: 5_000_000 }), { minLength: 1, maxLength: 20 }), (tracks, budgets) => {
+        const run = (maxBurstMs: number): unknown[] => {
+          const { sel, clock } = clocked({ maxBurstMs });
+          return budgets.map((b) => {
+            clock.ms += 700;
+            return sel.update(tracks, b);
+          });
+        };
+        expect(run(0)).toEqual(run(1e12));
+      }),
+      { numRuns: 50 },
+    );
   });
 
   it('keeps its laws over random budget sequences', () => {
