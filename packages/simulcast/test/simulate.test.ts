@@ -117,6 +117,20 @@ describe('simulate', () => {
     for (const bad of [-0.1, 1, Number.NaN]) expect(() => simulate(t, { mode: 'estimator', estimateHeadroom: bad })).toThrowError(SimulcastError);
   });
 
+  it('sends a probe cluster at its rate with the media leaving the pacer, topped up with padding', () => {
+    const t = stepTrace([{ ms: 5000, bps: 2e6 }]);
+    const silent = (): SimSelector => ({ select: () => [] });
+    // Arrange / Act: the first cluster (at 200 ms, 3x the 300 kbit/s start: 900 kbit/s for 30 ms)
+    // with no media at all, and with the default scenario's media flowing.
+    const alone = simulate(t, { mode: 'estimator', selector: silent });
+    const withMedia = simulate(t, { mode: 'estimator' });
+    // Assert: alone, the cluster is all padding, its minimum of 5 packets of 1200 bytes (900 kbit/s
+    // for 30 ms is less); with media, media packets count toward it and less padding is needed.
+    expect(alone.windows[0]!.paddingBps).toBe(5 * 1200 * 8);
+    expect(withMedia.windows[0]!.paddingBps).toBeLessThan(alone.windows[0]!.paddingBps);
+    expect(withMedia.windows[0]!.forwardedBps).toBeGreaterThan(0);
+  });
+
   it('is deterministic', () => {
     const t = stepTrace([{ ms: 8000, bps: 1.5e6 }, { ms: 8000, bps: 4e6 }]);
     expect(simulate(t, { mode: 'estimator', seed: 9 })).toEqual(simulate(t, { mode: 'estimator', seed: 9 }));
