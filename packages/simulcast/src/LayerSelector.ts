@@ -19,22 +19,22 @@ export interface LayerSelectorOptions {
    * (a long window with a low quantile ignores single dips but not a trend). @defaultValue 0
    */
   readonly upgradeQuantile?: number;
-  /** Paused tracks resume only with this much headroom. @defaultValue 0.1 */
+  /** Paused tracks resume only with this much headroom. @defaultValue 0.03 */
   readonly resumeMargin?: number;
   /**
    * ...and the budget must have held that headroom this long, in ms. A paused track is frozen, so
-   * it resumes soon. @defaultValue 100
+   * it resumes soon (0: as soon as today's budget has the headroom). @defaultValue 0
    */
   readonly resumeHoldMs?: number;
   /**
    * An emergency downgrade that changes a spatial layer lowers tracks until this fraction of the
-   * budget is left free, so that the keyframes the switch asks for fit too. @defaultValue 0.1
+   * budget is left free, so that the keyframes the switch asks for fit too. @defaultValue 0.05
    */
   readonly headroom?: number;
   /**
    * The selected total counts as over budget above `(1 - fitMargin) × budget`: frames arrive in
    * bursts (a 15 fps screen share's base layer sends 3 or 4 frames in a given second), so a total
-   * at the budget's edge overshoots it in about half the seconds. @defaultValue 0.04
+   * at the budget's edge overshoots it in about half the seconds. @defaultValue 0.02
    */
   readonly fitMargin?: number;
   /**
@@ -69,7 +69,7 @@ export interface LayerSelectorOptions {
    * chosen; the lowest spatial layer a track may have always can be. A large frame delays every
    * packet queued behind it, whatever the average rate: a 1.8 Mbit/s, 15 fps screen share sends
    * ~190 kbit base frames, ~95 ms at 2 Mbit/s, while its middle layer's 64 kbit take 32 ms.
-   * 0 turns the rule off. @defaultValue 70
+   * 0 turns the rule off. @defaultValue 60
    */
   readonly maxBurstMs?: number;
 }
@@ -159,10 +159,10 @@ export class LayerSelector {
     this.upgradeHoldMs = optionAtLeast(options.upgradeHoldMs, 4000, 0, 'upgradeHoldMs');
     this.upgradeQuantile = optionAtLeast(options.upgradeQuantile, 0, 0, 'upgradeQuantile');
     if (this.upgradeQuantile >= 1) throw new SimulcastError('INVALID_OPTION', `upgradeQuantile must be below 1, got ${this.upgradeQuantile}`);
-    this.resumeMargin = optionAtLeast(options.resumeMargin, 0.1, 0, 'resumeMargin');
-    this.headroom = optionAtLeast(options.headroom, 0.1, 0, 'headroom');
+    this.resumeMargin = optionAtLeast(options.resumeMargin, 0.03, 0, 'resumeMargin');
+    this.headroom = optionAtLeast(options.headroom, 0.05, 0, 'headroom');
     if (this.headroom >= 1) throw new SimulcastError('INVALID_OPTION', `headroom must be below 1, got ${this.headroom}`);
-    this.resumeHoldMs = optionAtLeast(options.resumeHoldMs, 100, 0, 'resumeHoldMs');
+    this.resumeHoldMs = optionAtLeast(options.resumeHoldMs, 0, 0, 'resumeHoldMs');
     this.minChangeIntervalMs = optionAtLeast(options.minChangeIntervalMs, 4000, 0, 'minChangeIntervalMs');
     this.restoreHoldMs = optionAtLeast(options.restoreHoldMs, 500, 0, 'restoreHoldMs');
     this.restoreWindowMs = optionAtLeast(options.restoreWindowMs, 10_000, 0, 'restoreWindowMs');

@@ -198,9 +198,10 @@ describe('LayerSelector', () => {
     expect(clocked({ maxBurstMs: 60 }).sel.update([speaker], 1_500_000)[0]!.layer).toMatchObject({ spatial: 2 });
     // Without the cap, 1.2 Mbit/s pays for S2T1 (975 k).
     expect(clocked({ maxBurstMs: 0 }).sel.update([speaker], 1_200_000)[0]!.layer).toMatchObject({ spatial: 2, temporal: 1 });
-    // The lowest spatial layer is never capped: at 100 kbit/s S0T0 (60 k, 8 kbit frames = 80 ms) plays.
+    // The lowest spatial layer is never capped: at 100 kbit/s its 8 kbit base frames take 80 ms,
+    // and S0 still plays.
     clock.ms = 100;
-    expect(sel.update([speaker], 100_000)[0]!.layer).toMatchObject({ spatial: 0, temporal: 0 });
+    expect(sel.update([speaker], 100_000)[0]!.layer).toMatchObject({ spatial: 0 });
   });
 
   it('chooses only layers whose base frames fit maxBurstMs at the budget, or the lowest spatial layer', () => {
