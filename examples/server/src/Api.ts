@@ -52,7 +52,7 @@ interface Compiled {
  * ```
  */
 export class Api {
-  private readonly byMethod = new Map<string, Compiled[]>();
+  private readonly byMethod = new Map<string, Map<number, Compiled[]>>();
   private readonly paths = new Map<number, Compiled[]>();
 
   /**
@@ -70,21 +70,25 @@ export class Api {
     for (const route of routes) {
       const segments = route.path.split('/').slice(1);
       const c = { route, segments, literal: segments.filter((s) => !s.startsWith('{')).length };
-      let list = this.byMethod.get(route.method);
-      if (!list) this.byMethod.set(route.method, (list = []));
+      // Only routes of the request's method and segment count can match: a request tries a
+      // handful of candidates, not every route of its method.
+      let bySize = this.byMethod.get(route.method);
+      if (!bySize) this.byMethod.set(route.method, (bySize = new Map()));
+      let list = bySize.get(segments.length);
+      if (!list) bySize.set(segments.length, (list = []));
       list.push(c);
-      let bySize = this.paths.get(segments.length);
-      if (!bySize) this.paths.set(segments.length, (bySize = []));
-      bySize.push(c);
+      let anyMethod = this.paths.get(segments.length);
+      if (!anyMethod) this.paths.set(segments.length, (anyMethod = []));
+      anyMethod.push(c);
     }
     // Literal segments win over parameters: /users/me before /users/{userId}.
-    for (const list of this.byMethod.values()) list.sort((a, b) => b.literal - a.literal);
+    for (const bySize of this.byMethod.values()) for (const list of bySize.values()) list.sort((a, b) => b.literal - a.literal);
   }
 
   private match(method: string, path: string): { route: Route; params: Record<string, string> } {
     const parts = path.split('/').slice(1);
     if (path.length > 512 || parts.length > 12) throw new ServiceError('not_found', 'no such route; see /openapi.json');
-    for (const c of this.byMethod.get(method) ?? []) {
+    for (const c of this.byMethod.get(method)?.get(parts.length) ?? []) {
       const params = matchSegments(c.segments, parts);
       if (params) return { route: c.route, params };
     }
@@ -167,6 +171,11 @@ export class Api {
 
 function matchSegments(segments: string[], parts: string[]): Record<string, string> | undefined {
   if (segments.length !== parts.length) return undefined;
+  // Literals first, without allocating: most candidates fail on one.
+  for (let i = 0; i < segments.length; i++) {
+    const s = segments[i]!;
+    if (s.charCodeAt(0) === 123 /* { */ ? parts[i] === '' : s !== parts[i]) return undefined;
+  }
   const params: Record<string, string> = {};
   for (let i = 0; i < segments.length; i++) {
     const s = segments[i]!;
