@@ -53,8 +53,12 @@ export interface Config {
   sendBurst: number;
   /** `CHORUS_WORKER`: snowflake worker id of this node, 0..1023. @defaultValue 0 */
   worker: number;
-  /** `CHORUS_LOG`: `1` logs one line per request (route template, status, ms; never tokens or bodies). @defaultValue false */
-  log: boolean;
+  /**
+   * `CHORUS_LOG`: `1` logs one text line per HTTP request (method, route template, status, ms),
+   * `json` one JSON object per line with the time too; never tokens, bodies or query strings.
+   * @defaultValue false
+   */
+  log: false | 'text' | 'json';
   /**
    * `CHORUS_METRICS_TOKEN`: when set (at least 16 characters), `GET /metrics` serves Prometheus
    * metrics to requests with `Authorization: Bearer <token>`; empty turns the endpoint off.
@@ -114,7 +118,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const sync = env['CHORUS_SYNC'] ?? DEFAULT_CONFIG.sync;
   if (sync !== 'normal' && sync !== 'full') throw new ServiceError('validation', `CHORUS_SYNC must be "normal" or "full", got "${sync.slice(0, 20)}"`);
   const log = env['CHORUS_LOG'] ?? '0';
-  if (log !== '0' && log !== '1') throw new ServiceError('validation', `CHORUS_LOG must be 0 or 1, got "${log.slice(0, 20)}"`);
+  if (log !== '0' && log !== '1' && log !== 'json') throw new ServiceError('validation', `CHORUS_LOG must be 0, 1 or json, got "${log.slice(0, 20)}"`);
   const databaseUrl = env['CHORUS_DATABASE_URL'] ?? DEFAULT_CONFIG.databaseUrl;
   // The value is never echoed: it may hold a password.
   if (databaseUrl !== '' && !/^postgres(ql)?:\/\/[^\s]+$/.test(databaseUrl)) throw new ServiceError('validation', 'CHORUS_DATABASE_URL must be a postgres:// or postgresql:// URL, or empty for SQLite');
@@ -152,7 +156,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     sendPerSecond: int(env, 'CHORUS_SEND_PER_SECOND', 1, 1_000_000, DEFAULT_CONFIG.sendPerSecond),
     sendBurst: int(env, 'CHORUS_SEND_BURST', 1, 1_000_000, DEFAULT_CONFIG.sendBurst),
     worker: int(env, 'CHORUS_WORKER', 0, 1023, DEFAULT_CONFIG.worker),
-    log: log === '1',
+    log: log === '1' ? 'text' : log === 'json' ? 'json' : false,
     metricsToken,
   };
 }

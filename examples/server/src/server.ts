@@ -237,7 +237,11 @@ export async function startServer(config: Partial<Config> = {}, options: StartOp
         r = errorResponse(e);
       }
       reply(res, r);
-      if (cfg.log) log(`${req.method} ${api.routeOf(req.method ?? '', url.pathname)?.path ?? '(no route)'} ${r.status} ${(performance.now() - t0).toFixed(1)}ms`);
+      if (cfg.log !== false) {
+        const route = api.routeOf(req.method ?? '', url.pathname)?.path ?? '(no route)';
+        const ms = Math.round((performance.now() - t0) * 10) / 10;
+        log(cfg.log === 'json' ? JSON.stringify({ time: new Date().toISOString(), method: req.method, route, status: r.status, ms }) : `${req.method} ${route} ${r.status} ${ms.toFixed(1)}ms`);
+      }
     })().catch(() => {
       if (!res.headersSent) reply(res, { status: 500, body: { code: 'internal', message: 'internal error' } });
     });
