@@ -65,6 +65,12 @@ export interface Config {
    * Never printed. @defaultValue empty (off)
    */
   metricsToken: string;
+  /**
+   * `CHORUS_MEDIA_SECRET`: key of signed media links (32 to 256 printable characters). Processes
+   * of one deployment must share it for a link signed by one to open on another. Never printed.
+   * @defaultValue empty: 32 random bytes per process (links work only on the process that signed them, and not after a restart)
+   */
+  mediaSecret: string;
 }
 
 /** The documented defaults. */
@@ -92,6 +98,7 @@ export const DEFAULT_CONFIG: Config = {
   worker: 0,
   log: false,
   metricsToken: '',
+  mediaSecret: '',
 };
 
 function int(env: Record<string, string | undefined>, name: string, min: number, max: number, fallback: number): number {
@@ -134,6 +141,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const metricsToken = env['CHORUS_METRICS_TOKEN'] ?? DEFAULT_CONFIG.metricsToken;
   // Not echoed: it is a secret. A short one could be guessed by a scraper's neighbours.
   if (metricsToken !== '' && !/^[\x21-\x7e]{16,256}$/.test(metricsToken)) throw new ServiceError('validation', 'CHORUS_METRICS_TOKEN must be 16 to 256 printable characters without spaces, or empty to turn /metrics off');
+  const mediaSecret = env['CHORUS_MEDIA_SECRET'] ?? DEFAULT_CONFIG.mediaSecret;
+  if (mediaSecret !== '' && !/^[\x21-\x7e]{32,256}$/.test(mediaSecret)) throw new ServiceError('validation', 'CHORUS_MEDIA_SECRET must be 32 to 256 printable characters without spaces, or empty for a random key per process');
   return {
     host: env['CHORUS_HOST'] || DEFAULT_CONFIG.host,
     port: int(env, 'CHORUS_PORT', 0, 65_535, DEFAULT_CONFIG.port),
@@ -158,5 +167,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     worker: int(env, 'CHORUS_WORKER', 0, 1023, DEFAULT_CONFIG.worker),
     log: log === '1' ? 'text' : log === 'json' ? 'json' : false,
     metricsToken,
+    mediaSecret,
   };
 }

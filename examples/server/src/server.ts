@@ -173,11 +173,11 @@ export async function startServer(config: Partial<Config> = {}, options: StartOp
   const lag = eventLoopPressure(cfg.maxLagMs);
   const shedder = new LoadShedder<Priority>({ priorities: PRIORITIES, maxConcurrent: cfg.maxConcurrent, targetLatencyMs: cfg.targetLatencyMs, pressure: lag.pressure });
   // Unexpected errors are bugs: their stack goes to stderr (never the request, its token or body).
-  const features = new Features({ service, store, fanOut: observed, chunks: new FsChunkStore(join(cfg.dataDir, 'chunks')), ...(options.mediaLimits ? { mediaLimits: options.mediaLimits } : {}) });
+  const features = new Features({ service, store, fanOut: observed, chunks: new FsChunkStore(join(cfg.dataDir, 'chunks')), ...(options.mediaLimits ? { mediaLimits: options.mediaLimits } : {}), ...(cfg.mediaSecret !== '' ? { mediaSecret: cfg.mediaSecret } : {}) });
   features.onError = (e, event) => console.error(`handling ${event.t} failed:`, e instanceof Error ? e.stack : e);
   await features.load();
   const routes = [...ROUTES, ...featureRoutes(features)];
-  const serveMedia = mediaHttp(service, features.media);
+  const serveMedia = mediaHttp(service, features.media, features.links);
   const admit = shedderAdmit(shedder);
   const api = new Api(service, routes, shedderAdmit(shedder), (e, route) => console.error(`${route.method} ${route.path} failed:`, e instanceof Error ? e.stack : e));
   const gateway = new Gateway({ service, api, heartbeatIntervalMs: cfg.heartbeatMs, maxFrameBytes: cfg.maxFrameBytes, framesPerSecond: cfg.framesPerSecond, frameBurst: cfg.frameBurst });

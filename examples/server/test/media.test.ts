@@ -185,6 +185,40 @@ describe('media over HTTP', () => {
     expect(r.status).toBe(404);
   });
 
+  it('serves a file through a signed link without a token, only to those who may read it, and refuses a tampered one', async () => {
+    // Arrange: an image attached in the channel everyone sees, and one in the hidden channel.
+    const img = (await upload(owner.token, new Uint8Array([...PNG, ...seeded(3000, 11)]), 'pic.png')).json as { id: string };
+    const hidden = (await upload(owner.token, new TextEncoder().encode('for admins only'), 'h.txt')).json as { id: string };
+    await send('POST', `/channels/${general}/messages`, { token: owner.token, json: { content: 'pic', attachments: [img.id] } });
+    await send('POST', `/channels/${secret}/messages`, { token: owner.token, json: { content: 'hidden', attachments: [hidden.id] } });
+    // Act: the member asks for links.
+    const made = await send('POST', `/media/${img.id}/links`, { token: member.token, json: { ttlSeconds: 120 } });
+    expect(made.status).toBe(201);
+    const link = made.json as { url: string; expiresAt: number };
+    expect(link.expiresAt).toBeGreaterThan(Date.now() + 100_000);
+    // Assert: the link opens without a token, with a cache lifetime no longer than its own.
+    const got = await send('GET', link.url);
+    expect(got.status).toBe(200);
+    expect(got.headers['content-type']).toBe('image/png');
+    expect(Number(/max-age=(\d+)/.exec(String(got.headers['cache-control']))![1])).toBeLessThanOrEqual(120);
+    expect((await send('GET', link.url, { headers: { range: 'bytes=0-7' } })).bytes).toEqual(Buffer.from(PNG.slice(0, 8)));
+    // Nobody gets a link to what they may not read; default and bounded lifetimes.
+    expect((await send('POST', `/media/${hidden.id}/links`, { token: member.token, json: {} })).status).toBe(404);
+    expect((await send('POST', `/media/${img.id}/links`, { token: outsider.token, json: {} })).status).toBe(404);
+    expect((await send('POST', `/media/${img.id}/links`, { token: member.token, json: { ttlSeconds: 86_401 } })).status).toBe(400);
+    expect((await send('POST', `/media/${img.id}/links`)).status).toBe(401);
+    // A link for one file does not open another; an altered expiry or signature is refused.
+    const u = new URL(link.url, 'http://x');
+    const other = `/media/${hidden.id}/content${u.search}`;
+    expect((await send('GET', other)).status).toBe(403);
+    const later = new URL(link.url, 'http://x');
+    later.searchParams.set('expires', String(link.expiresAt + 1000));
+    expect((await send('GET', `${later.pathname}${later.search}`)).status).toBe(403);
+    const forged = new URL(link.url, 'http://x');
+    forged.searchParams.set('signature', 'A'.repeat(43));
+    expect((await send('GET', `${forged.pathname}${forged.search}`)).status).toBe(403);
+  });
+
   it('refuses files over the limits before storing them, and uploads without a length', async () => {
     const chunks = join(dir, 'chunks');
     const before = storeBytes(chunks);
@@ -260,6 +294,35 @@ describe('media library', () => {
     await expect(w.features.media.upload(a.caller, [], 0, 'x')).rejects.toMatchObject({ code: 'validation' });
     await expect(w.features.media.upload(a.caller, [], Number.NaN, 'x')).rejects.toMatchObject({ code: 'validation' });
     await expect(w.features.media.upload(a.caller, [], Number.POSITIVE_INFINITY, 'x')).rejects.toMatchObject({ code: 'validation' });
+  });
+});
+
+describe('signed media links', () => {
+  it('verify exactly what was signed, until it expires (property)', async () => {
+    const { MediaLinks, MAX_LINK_TTL_SECONDS } = await import('../src/features/mediaLinks.js');
+    fc.assert(
+      fc.property(fc.bigInt({ min: 1n, max: 2n ** 63n - 1n }), fc.integer({ min: 1, max: MAX_LINK_TTL_SECONDS }), fc.string({ minLength: 32, maxLength: 64 }), fc.nat(), (id, ttl, key, flip) => {
+        let now = 1_700_000_000_000;
+        const links = new MediaLinks({ secret: key, now: () => now });
+        const mediaId = String(id);
+        const q = new URL(links.sign(mediaId, ttl).url, 'http://x').searchParams;
+        expect(links.verify(mediaId, q)).toBe(true);
+        // Another id, another key, or any one character of the signature changed: refused.
+        expect(links.verify(`${mediaId}0`, q)).toBe(false);
+        expect(new MediaLinks({ secret: `${key}!`, now: () => now }).verify(mediaId, q)).toBe(false);
+        const sig = q.get('signature')!;
+        // Every position, the last (whose spare bits base64url decoders ignore) included.
+        const at = flip % 2 === 0 ? sig.length - 1 : flip % sig.length;
+        const altered = new URLSearchParams(q);
+        altered.set('signature', sig.slice(0, at) + (sig[at] === 'A' ? 'B' : 'A') + sig.slice(at + 1));
+        expect(links.verify(mediaId, altered)).toBe(false);
+        // Valid up to its expiry, refused a millisecond after.
+        now += ttl * 1000;
+        expect(links.verify(mediaId, q)).toBe(true);
+        now += 1;
+        expect(links.verify(mediaId, q)).toBe(false);
+      }),
+    );
   });
 });
 

@@ -4,6 +4,7 @@ import { ServiceError } from '../errors.js';
 import type { DispatchEvent } from '../FanOut.js';
 import type { Caller, Service } from '../Service.js';
 import type { Channel, Store } from '../Store.js';
+import { MediaLinks } from './mediaLinks.js';
 import { MediaLibrary, type MediaLimits } from './MediaLibrary.js';
 import { MessageSearch } from './MessageSearch.js';
 import { Notifications } from './Notifications.js';
@@ -26,6 +27,8 @@ export interface FeaturesOptions {
   mediaGraceMs?: number;
   /** Clock in ms. @defaultValue Date.now */
   now?: () => number;
+  /** Key of signed media links; share it between the processes of a deployment. @defaultValue 32 random bytes per process */
+  mediaSecret?: string;
 }
 
 /**
@@ -45,6 +48,8 @@ export interface FeaturesOptions {
 export class Features {
   /** Uploads, downloads, avatars, attachments, garbage collection. */
   readonly media: MediaLibrary;
+  /** Signed, expiring download links (for `<img src>`, which sends no token). */
+  readonly links: MediaLinks;
   /** Per-guild message search. */
   readonly search: MessageSearch;
   /** Friends, requests, blocks, suggestions. */
@@ -71,6 +76,7 @@ export class Features {
     if (options.avgChunkBytes !== undefined) media.avgChunkBytes = options.avgChunkBytes;
     if (options.mediaGraceMs !== undefined) media.graceMs = options.mediaGraceMs;
     this.media = new MediaLibrary(media);
+    this.links = new MediaLinks({ now, ...(options.mediaSecret !== undefined ? { secret: options.mediaSecret } : {}) });
     this.social = new Social({
       service: this.service,
       store: this.store.features,

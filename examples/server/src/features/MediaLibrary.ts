@@ -200,6 +200,20 @@ export class MediaLibrary {
     return { media: info(m), read: (start = 0, end = m.size - 1) => this.readRange(manifest, start, end) };
   }
 
+  /**
+   * Opens a file for a request that carries a valid signed link ({@link MediaLinks.verify}):
+   * the link is the permission, so no caller is checked.
+   * @param mediaId - which file
+   * @returns as {@link MediaLibrary.open}
+   * @throws ServiceError `not_found` when the file is gone
+   */
+  async openLinked(mediaId: string): Promise<{ media: MediaInfo; read(start?: number, end?: number): AsyncGenerator<Uint8Array> }> {
+    const m = await this.store.getMedia(mediaId);
+    if (!m) throw notFound();
+    const manifest = parseManifest(m.manifest);
+    return { media: info(m), read: (start = 0, end = m.size - 1) => this.readRange(manifest, start, end) };
+  }
+
   private async *readRange(manifest: Manifest, start: number, end: number): AsyncGenerator<Uint8Array> {
     if (start === 0 && end === manifest.size - 1) {
       yield* readBlob(this.chunks, manifest);

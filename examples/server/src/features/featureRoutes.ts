@@ -1,6 +1,7 @@
 import { ServiceError } from '../errors.js';
 import { route, type Route } from '../routes.js';
-import { id, integerString, nullable, object, oneOf, optional, string } from '../schema.js';
+import { id, integer, integerString, nullable, object, oneOf, optional, string } from '../schema.js';
+import { MAX_LINK_TTL_SECONDS } from './mediaLinks.js';
 import type { Features } from './Features.js';
 import type { MessageQuery } from './MessageSearch.js';
 
@@ -44,6 +45,11 @@ export function featureRoutes(f: Features): Route[] {
     // media
     route({ method: 'GET', path: '/media/{mediaId}', tag: 'media', summary: 'Metadata of a file I may read (download: GET /media/{mediaId}/content)', params: { mediaId: id() },
       handle: ({ caller, params }) => f.media.info(caller, params.mediaId) }),
+    route({ method: 'POST', path: '/media/{mediaId}/links', tag: 'media', summary: 'A signed download link to a file I may read, for <img src> (no token needed; valid ttlSeconds, default 600, at most 86400)', params: { mediaId: id() }, body: object({ ttlSeconds: optional(integer(1, MAX_LINK_TTL_SECONDS)) }), status: 201,
+      handle: async ({ caller, params, body }) => {
+        await f.media.info(caller, params.mediaId);
+        return f.links.sign(params.mediaId, body.ttlSeconds ?? 600);
+      } }),
     route({ method: 'PUT', path: '/users/me/avatar', tag: 'media', summary: 'Set (or with null clear) my avatar: an image I uploaded', body: object({ mediaId: nullable(id()) }),
       handle: ({ caller, body }) => f.media.setAvatar(caller, body.mediaId) }),
     route({ method: 'GET', path: '/users/{userId}/avatar', tag: 'media', summary: 'Metadata of a visible user’s avatar (null when none)', params: { userId: id() },

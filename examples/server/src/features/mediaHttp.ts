@@ -4,6 +4,7 @@ import { errorResponse } from '../Api.js';
 import { ServiceError } from '../errors.js';
 import type { Service } from '../Service.js';
 import { parseRange } from './byteRange.js';
+import type { MediaLinks } from './mediaLinks.js';
 import type { MediaLibrary } from './MediaLibrary.js';
 
 const CONTENT = /^\/media\/([1-9][0-9]{0,18})\/content$/;
@@ -46,10 +47,12 @@ function disposition(contentType: string, filename: string): string {
  * Serves `POST /media?filename=name` (the raw file as the body, with Content-Length; answers
  * 201 with the file's metadata) and `GET`/`HEAD /media/{id}/content` (the bytes, streamed, with
  * the sniffed Content-Type, Content-Length, ETag and single `Range` requests). Both need
- * `Authorization: Bearer <token>`.
+ * `Authorization: Bearer <token>`, except a download whose query carries a valid signed link
+ * (`expires` and `signature`, from `POST /media/{mediaId}/links`).
  *
  * @param service - for authentication
  * @param media - the library
+ * @param links - checks signed download links; none: every request needs a token
  * @returns a handler answering true when it served the request, false when it is not a media request
  * @example
  * ```ts
@@ -57,16 +60,19 @@ function disposition(contentType: string, filename: string): string {
  * http.on('request', async (req, res) => { if (!(await serveMedia(req, res, new URL(req.url!, 'http://x')))) next(req, res); });
  * ```
  */
-export function mediaHttp(service: Service, media: MediaLibrary): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> {
+export function mediaHttp(service: Service, media: MediaLibrary, links?: MediaLinks): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> {
   return async (req, res, url) => {
     const upload = req.method === 'POST' && url.pathname === '/media';
     const download = (req.method === 'GET' || req.method === 'HEAD') && CONTENT.exec(url.pathname);
     if (!upload && !download) return false;
     try {
+      // A download with a signed link needs no token: the link is the permission, until it expires.
+      const linked = download && links !== undefined && url.searchParams.has('signature');
+      if (linked && !links.verify(download[1]!, url.searchParams)) throw new ServiceError('forbidden', 'the link is invalid or has expired; ask for a new one (POST /media/{mediaId}/links)');
       const auth = req.headers.authorization;
-      if (auth === undefined || !auth.startsWith('Bearer ')) throw new ServiceError('unauthorized', 'send "Authorization: Bearer <token>"; get a token from /auth/login');
-      const caller = await service.authenticate(auth.slice(7));
-      if (upload) {
+      if (!linked && (auth === undefined || !auth.startsWith('Bearer '))) throw new ServiceError('unauthorized', 'send "Authorization: Bearer <token>"; get a token from /auth/login');
+      const caller = linked ? undefined : await service.authenticate(auth!.slice(7));
+      if (upload && caller) {
         const declared = req.headers['content-length'];
         if (declared === undefined || !/^[0-9]{1,16}$/.test(declared)) throw new ServiceError('validation', 'send the file as the body with a Content-Length header (chunked uploads are not accepted)');
         const info = await media.upload(caller, req, Number(declared), url.searchParams.get('filename') ?? 'file');
@@ -74,13 +80,14 @@ export function mediaHttp(service: Service, media: MediaLibrary): (req: Incoming
         res.end(JSON.stringify(info));
         return true;
       }
-      const file = await media.open(caller, download ? download[1]! : '');
+      const file = caller ? await media.open(caller, download ? download[1]! : '') : await media.openLinked(download ? download[1]! : '');
       const { size, contentType, filename, digest } = file.media;
       const headers: Record<string, string> = {
         'content-type': contentType,
         'accept-ranges': 'bytes',
         etag: `"${digest}"`,
-        'cache-control': 'private, max-age=31536000, immutable',
+        // A file never changes under its id; a linked copy is kept no longer than its link lives.
+        'cache-control': linked ? `private, max-age=${Math.max(0, Math.floor((Number(url.searchParams.get('expires')) - Date.now()) / 1000))}` : 'private, max-age=31536000, immutable',
         'content-disposition': disposition(contentType, filename),
         'x-content-type-options': 'nosniff',
         'content-security-policy': "default-src 'none'; sandbox",
