@@ -1,4 +1,5 @@
 import { ServiceError } from './errors.js';
+import { ORIGIN } from './cors.js';
 import { SCHEMA_NAME } from './pgSchema.js';
 
 /** Settings of the service, from environment variables (see {@link parseConfig}). */
@@ -71,6 +72,11 @@ export interface Config {
    * @defaultValue empty: 32 random bytes per process (links work only on the process that signed them, and not after a restart)
    */
   mediaSecret: string;
+  /**
+   * `CHORUS_CORS_ORIGINS`: origins (`https://app.example.com`, comma-separated) whose pages may
+   * call the HTTP API, or `*` for any. @defaultValue empty: none (same-origin only)
+   */
+  corsOrigins: readonly string[];
 }
 
 /** The documented defaults. */
@@ -99,6 +105,7 @@ export const DEFAULT_CONFIG: Config = {
   log: false,
   metricsToken: '',
   mediaSecret: '',
+  corsOrigins: [],
 };
 
 function int(env: Record<string, string | undefined>, name: string, min: number, max: number, fallback: number): number {
@@ -143,6 +150,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (metricsToken !== '' && !/^[\x21-\x7e]{16,256}$/.test(metricsToken)) throw new ServiceError('validation', 'CHORUS_METRICS_TOKEN must be 16 to 256 printable characters without spaces, or empty to turn /metrics off');
   const mediaSecret = env['CHORUS_MEDIA_SECRET'] ?? DEFAULT_CONFIG.mediaSecret;
   if (mediaSecret !== '' && !/^[\x21-\x7e]{32,256}$/.test(mediaSecret)) throw new ServiceError('validation', 'CHORUS_MEDIA_SECRET must be 32 to 256 printable characters without spaces, or empty for a random key per process');
+  const corsOrigins = (env['CHORUS_CORS_ORIGINS'] ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '');
+  for (const o of corsOrigins) {
+    if (o !== '*' && !ORIGIN.test(o)) throw new ServiceError('validation', `CHORUS_CORS_ORIGINS must list origins like https://app.example.com (scheme, host, optional port; no path), or *; got "${o.slice(0, 60)}"`);
+  }
   return {
     host: env['CHORUS_HOST'] || DEFAULT_CONFIG.host,
     port: int(env, 'CHORUS_PORT', 0, 65_535, DEFAULT_CONFIG.port),
@@ -168,5 +179,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     log: log === '1' ? 'text' : log === 'json' ? 'json' : false,
     metricsToken,
     mediaSecret,
+    corsOrigins,
   };
 }

@@ -18,6 +18,7 @@ import { ROUTES, type Priority } from './routes.js';
 import { Service } from './Service.js';
 import { PRIORITIES, shedderAdmit } from './shedding.js';
 import { ServiceMetrics } from './serviceMetrics.js';
+import { corsHandler } from './cors.js';
 import { eventLoopPressure } from './eventLoopLag.js';
 import { SqliteStore } from './SqliteStore.js';
 import { PgStore } from './PgStore.js';
@@ -186,8 +187,10 @@ export async function startServer(config: Partial<Config> = {}, options: StartOp
   const openapi = JSON.stringify(openApiDocument(routes, { title: 'Chorus example service', version: '0.1.0' }));
   let closing = false;
 
+  const cors = cfg.corsOrigins.length > 0 ? corsHandler(cfg.corsOrigins) : undefined;
   const http = createServer((req, res) => {
     const t0 = performance.now();
+    if (cors?.(req, res)) return;
     void (async () => {
       let url: URL;
       try {
