@@ -408,40 +408,54 @@ export class LayerSelector {
   }
 }
 
-// Burst-capped eligible layers, per eligible array and set of allowed spatial layers (a bit mask).
-const burstCache = new WeakMap<readonly Layer[], Map<number, Layer[]>>();
+/** Per eligible array: the bit (1 << id; ids are at most 15) of each spatial layer above the lowest, its base frame in bits, and the capped arrays by mask. */
+interface BurstInfo {
+  readonly bits: number[];
+  readonly frameBits: number[];
+  readonly all: number;
+  readonly capped: Map<number, Layer[]>;
+}
+
+const burstCache = new WeakMap<readonly Layer[], BurstInfo>();
+
+function burstInfo(el: readonly Layer[]): BurstInfo {
+  let info = burstCache.get(el);
+  if (info !== undefined) return info;
+  let lowest = Infinity;
+  for (const l of el) lowest = Math.min(lowest, l.spatial);
+  const bits: number[] = [];
+  const frameBits: number[] = [];
+  let all = 0;
+  for (const l of el) {
+    const bit = 1 << l.spatial;
+    all |= bit;
+    if (l.spatial === lowest || bits.includes(bit)) continue;
+    // The spatial layer's lowest temporal layer sends its largest frames (frame rate 0: unknown, never capped).
+    let base = l;
+    for (const m of el) if (m.spatial === l.spatial && m.temporal < base.temporal) base = m;
+    bits.push(bit);
+    frameBits.push(base.fps > 0 ? base.bitrateBps / base.fps : 0);
+  }
+  info = { bits, frameBits, all, capped: new Map() };
+  burstCache.set(el, info);
+  return info;
+}
 
 /**
- * Drops from each video track's eligible layers the spatial layers whose base-temporal-layer frame
- * exceeds `maxFrameBits` (the lowest eligible spatial layer stays). Tracks left whole are returned
- * as they are; the array is modified in place.
+ * Drops from each visible video track's eligible layers the spatial layers whose base-temporal-layer
+ * frame exceeds `maxFrameBits` (the lowest eligible spatial layer stays). Tracks left whole are
+ * kept as they are; the array is modified in place.
  */
 function capBursts(prepared: PreparedTrack[], maxFrameBits: number): PreparedTrack[] {
   for (let i = 0; i < prepared.length; i++) {
     const t = prepared[i]!;
     if (t.kind === 'audio' || !t.visible) continue;
-    const el = t.eligible;
-    let lowest = Infinity;
-    for (const l of el) lowest = Math.min(lowest, l.spatial);
-    // A spatial layer is allowed when its lowest temporal layer's frames fit (frame rate 0: unknown, allowed).
-    let allowed = 0;
-    let all = 0;
-    for (const l of el) {
-      const bit = 2 ** Math.min(l.spatial, 30);
-      all |= bit;
-      if (l.spatial === lowest) {
-        allowed |= bit;
-        continue;
-      }
-      let base = l;
-      for (const m of el) if (m.spatial === l.spatial && m.temporal < base.temporal) base = m;
-      if (base === l && (base.fps <= 0 || base.bitrateBps / base.fps <= maxFrameBits)) allowed |= bit;
-    }
-    if (allowed === all) continue;
-    let byMask = burstCache.get(el);
-    if (byMask === undefined) burstCache.set(el, (byMask = new Map()));
-    let capped = byMask.get(allowed);
-    if (capped === undefined) byMask.set(allowed, (capped = el.filter((l) => (allowed & (2 ** Math.min(l.spatial, 30))) !== 0)));
+    const info = burstInfo(t.eligible);
+    let allowed = info.all;
+    for (let k = 0; k < info.bits.length; k++) if (info.frameBits[k]! > maxFrameBits) allowed &= ~info.bits[k]!;
+    if (allowed === info.all) continue;
+    let capped = info.capped.get(allowed);
+    if (capped === undefined) info.capped.set(allowed, (capped = t.eligible.filter((l) => (allowed & (1 << l.spatial)) !== 0)));
     prepared[i] = { ...t, eligible: capped };
   }
   return prepared;
