@@ -331,9 +331,12 @@ export class LoadShedder<const P extends string = string> {
     this.queuedTotal--;
     const flow = waiter.flow;
     if (flow === undefined) return;
-    const waiting = this.flows.get(flow)!;
     // Calls leave mostly oldest first (dispatch) or newest first (eviction): search from the front.
-    const i = waiting.indexOf(waiter);
+    const waiting = this.flows.get(flow);
+    const i = waiting === undefined ? -1 : waiting.indexOf(waiter);
+    // Every queued call with a flow is in its list; should that ever break, leave the counts alone
+    // rather than remove another caller's call from them.
+    if (waiting === undefined || i < 0) return;
     if (i === 0) waiting.shift();
     else waiting.splice(i, 1);
     if (waiting.length === 0) this.flows.delete(flow);
