@@ -16,6 +16,12 @@ export interface GatewaySocket {
    * without a copy per recipient; without it the gateway encodes and calls `send`.
    */
   sendDispatch?(prepared: PreparedDispatch, seq: number): void;
+  /**
+   * Sends one message made of `parts` in order (from `FrameCodec.encodeResponseParts`: a cached
+   * history page is one of them, shared, and must not be copied or changed). Optional: without it
+   * the gateway encodes the answer whole and calls `send`.
+   */
+  sendParts?(parts: readonly Uint8Array[]): void;
   close(code: number, reason: string): void;
   /** Bytes queued but not yet written; a socket that falls too far behind is closed. */
   readonly bufferedAmount: number;
@@ -410,9 +416,11 @@ export class Gateway {
     } else if (res.body === undefined) {
       this.send(conn, { op: Op.Response, d: { id } });
     } else {
-      let bytes: Uint8Array;
+      let bytes: Uint8Array | Uint8Array[];
+      const socket = conn.socket;
       try {
-        bytes = this.codec.encodeResponse(id, withEncodedItems(res.body));
+        const body = withEncodedItems(res.body);
+        bytes = socket.sendParts ? this.codec.encodeResponseParts(id, body) : this.codec.encodeResponse(id, body);
       } catch (e) {
         // A page of long messages can outgrow the frame limit: answer the request (a client
         // waits for its id) and say what to do, instead of an Error frame it cannot match.
@@ -421,7 +429,9 @@ export class Gateway {
         this.send(conn, { op: Op.Response, d: { id, error: { code: 'payload_too_large', message } } });
         return;
       }
-      if (!conn.closed) conn.socket.send(bytes);
+      if (conn.closed) return;
+      if (Array.isArray(bytes)) socket.sendParts!(bytes);
+      else socket.send(bytes);
     }
   }
 

@@ -17,15 +17,24 @@ export interface OutboxSocket {
   readonly destroyed: boolean;
 }
 
+/** One message given as pieces (a response around a cached page): framed once, large pieces written uncopied. */
+class Gathered {
+  constructor(
+    readonly parts: readonly Uint8Array[],
+    readonly length: number,
+    readonly large: number,
+  ) {}
+}
+
 /** One socket's frames waiting for the end of the turn. */
 export class OutboxEntry {
   // Most sockets get one frame a turn: it is held in two fields, and arrays are made only for a
   // second one (an array per socket per turn was a tenth of the fan-out's garbage).
   /** The first frame queued this turn: bytes, or a dispatch shared by many sockets to number with `firstSeq`. */
-  first: Uint8Array | PreparedDispatch | undefined = undefined;
+  first: Uint8Array | PreparedDispatch | Gathered | undefined = undefined;
   firstSeq = 0;
   /** Frames after the first, in order, and their sequence numbers (unused for bytes). */
-  more: (Uint8Array | PreparedDispatch)[] | undefined = undefined;
+  more: (Uint8Array | PreparedDispatch | Gathered)[] | undefined = undefined;
   moreSeqs: number[] | undefined = undefined;
   /** Bytes they take on the wire, headers included. */
   bytes = 0;
@@ -128,6 +137,21 @@ export class Outbox {
     this.queue(entry, prepared, seq, prepared.frameLength(seq));
   }
 
+  /**
+   * Queues one binary WebSocket message made of `parts` in order (e.g. from
+   * `FrameCodec.encodeResponseParts`): parts of 4 KiB or more are written as they are, not
+   * copied, so the caller must not change them.
+   */
+  sendParts(entry: OutboxEntry, parts: readonly Uint8Array[]): void {
+    let length = 0;
+    let large = 0;
+    for (const p of parts) {
+      length += p.length;
+      if (p.length >= LARGE) large += p.length;
+    }
+    this.queue(entry, new Gathered(parts, length, large), 0, length);
+  }
+
   /** Writes what `entry` has queued now, e.g. before a close frame that must come after it. */
   flush(entry: OutboxEntry): void {
     const first = entry.first;
@@ -147,6 +171,17 @@ export class Outbox {
         at = writeHeader(out, at, frame.length);
         chunks.push(out.subarray(from, at), frame);
         from = at;
+      } else if (frame instanceof Gathered) {
+        at = writeHeader(out, at, frame.length);
+        for (const p of frame.parts) {
+          if (chunks !== undefined && p.length >= LARGE) {
+            chunks.push(out.subarray(from, at), p);
+            from = at;
+          } else {
+            out.set(p, at);
+            at += p.length;
+          }
+        }
       } else at = put(out, at, frame, i === 0 ? entry.firstSeq : seqs![i - 1]!);
     }
     entry.first = entry.more = entry.moreSeqs = undefined;
@@ -166,7 +201,7 @@ export class Outbox {
     entry.backlogged = !fits;
   }
 
-  private queue(entry: OutboxEntry, frame: Uint8Array | PreparedDispatch, seq: number, length: number): void {
+  private queue(entry: OutboxEntry, frame: Uint8Array | PreparedDispatch | Gathered, seq: number, length: number): void {
     if (entry.first === undefined) {
       entry.first = frame;
       entry.firstSeq = seq;
@@ -179,6 +214,7 @@ export class Outbox {
     }
     entry.bytes += headerLength(length) + length;
     if (length >= LARGE && frame instanceof Uint8Array) entry.large += length;
+    else if (frame instanceof Gathered) entry.large += frame.large;
     if (entry.queued) return;
     entry.queued = true;
     if (this.dirty.length === 0) this.schedule(this.flushAll);

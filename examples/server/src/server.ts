@@ -267,6 +267,9 @@ export async function startServer(config: Partial<Config> = {}, options: StartOp
         sendDispatch: (prepared, seq) => {
           if (ws.readyState === ws.OPEN) outbox.sendDispatch(queue, prepared, seq);
         },
+        sendParts: (parts) => {
+          if (ws.readyState === ws.OPEN) outbox.sendParts(queue, parts);
+        },
         close: (code, reason) => {
           outbox.flush(queue);
           ws.close(code, reason);

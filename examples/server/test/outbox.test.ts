@@ -119,6 +119,45 @@ describe('Outbox', () => {
     );
   });
 
+  it('writes a message given as parts as one frame, large parts uncopied, among other frames (property)', () => {
+    const partLength = fc.oneof(fc.nat({ max: 200 }), fc.constantFrom(4095, 4096, 9000, 70000));
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.tuple(fc.constant('parts' as const), fc.array(partLength, { maxLength: 4 })), fc.tuple(fc.constant('bytes' as const), fc.array(length, { minLength: 1, maxLength: 1 }))), { maxLength: 8 }), (items) => {
+        const flushes: (() => void)[] = [];
+        const outbox = new Outbox((f) => flushes.push(f));
+        const s = socket();
+        const e = outbox.entry(s);
+        const expected: Uint8Array[] = [];
+        let fill = 1;
+        for (const [kind, lengths] of items) {
+          const pieces = lengths.map((n) => new Uint8Array(n).fill(fill++ & 0xff));
+          if (kind === 'parts') outbox.sendParts(e, pieces);
+          else outbox.send(e, pieces[0]!);
+          expected.push(Uint8Array.from(Buffer.concat(pieces)));
+        }
+        flushes.forEach((f) => f());
+        // One system call's worth (corked writes leave together) that parses back into the messages.
+        expect(s.writes.length).toBe(items.length > 0 ? 1 : 0);
+        expect(sameFrames(s.writes.length === 0 ? [] : parseFrames(s.writes[0]!), expected)).toBe(true);
+        expect(e.bufferedAmount).toBe(0);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('passes large parts to the socket as they are', () => {
+    const flushes: (() => void)[] = [];
+    const outbox = new Outbox((f) => flushes.push(f));
+    const written: Uint8Array[] = [];
+    const sock: OutboxSocket = { writableLength: 0, destroyed: false, write: (c) => written.push(c) > 0, cork: () => undefined, uncork: () => undefined };
+    const e = outbox.entry(sock);
+    const page = new Uint8Array(10_000).fill(7);
+    outbox.sendParts(e, [Uint8Array.of(1, 2, 3), page, Uint8Array.of(0xc0)]);
+    flushes.forEach((f) => f());
+    expect(written.some((c) => c === page)).toBe(true);
+    expect(Buffer.concat(written).subarray(4)).toEqual(Buffer.concat([Uint8Array.of(1, 2, 3), page, Uint8Array.of(0xc0)]));
+  });
+
   it('hands a large payload to the socket as it is, between the gathered headers and frames, in one corked write', () => {
     const flushes: (() => void)[] = [];
     const outbox = new Outbox((f) => flushes.push(f));

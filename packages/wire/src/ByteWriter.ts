@@ -1,5 +1,8 @@
 const utf8 = new TextEncoder();
 
+// Below this a copy costs less than a separate piece does downstream (a chunk per socket write).
+const SHARED_MIN = 1024;
+
 /**
  * A growable msgpack writer over one reused buffer. Encoding into a reused buffer and copying
  * the result out once is what makes the schema path faster than JSON.stringify + Buffer.from.
@@ -9,6 +12,10 @@ export class ByteWriter {
   private buf: Uint8Array;
   private view: DataView;
   pos = 0;
+  // While gathering, large immutable inputs to `rawShared` are kept by reference at their
+  // position in `buf` instead of being copied in; `parts()` then returns the pieces in order.
+  private refs: { at: number; bytes: Uint8Array }[] | undefined = undefined;
+  private refBytes = 0;
 
   constructor(initialSize = 2048) {
     this.buf = new Uint8Array(initialSize);
@@ -17,6 +24,35 @@ export class ByteWriter {
 
   reset(): void {
     this.pos = 0;
+    if (this.refs !== undefined) this.refs = [];
+    this.refBytes = 0;
+  }
+
+  /** Bytes written since the last reset, referenced ones included. */
+  get length(): number {
+    return this.pos + this.refBytes;
+  }
+
+  /** Turns gathering on (until turned off): see {@link ByteWriter.rawShared} and {@link ByteWriter.parts}. */
+  gather(on: boolean): void {
+    this.refs = on ? [] : undefined;
+    this.refBytes = 0;
+  }
+
+  /**
+   * What was written since the last reset as pieces whose concatenation is {@link ByteWriter.bytes}:
+   * copies of the written runs, and the referenced inputs themselves.
+   */
+  parts(): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    let from = 0;
+    for (const r of this.refs ?? []) {
+      if (r.at > from) out.push(this.buf.slice(from, r.at));
+      out.push(r.bytes);
+      from = r.at;
+    }
+    if (this.pos > from || out.length === 0) out.push(this.buf.slice(from, this.pos));
+    return out;
   }
 
   /** A copy of what was written since the last reset. */
@@ -44,6 +80,16 @@ export class ByteWriter {
     this.ensure(bytes.length);
     this.buf.set(bytes, this.pos);
     this.pos += bytes.length;
+  }
+
+  /** {@link ByteWriter.raw} for bytes that never change: while gathering, large ones are referenced, not copied. */
+  rawShared(bytes: Uint8Array): void {
+    if (this.refs === undefined || bytes.length < SHARED_MIN) {
+      this.raw(bytes);
+      return;
+    }
+    this.refs.push({ at: this.pos, bytes });
+    this.refBytes += bytes.length;
   }
 
   nil(): void {

@@ -71,6 +71,11 @@ export class FrameCodec {
    * or `too-large` when the result would exceed {@link CodecOptions.maxFrameBytes}.
    */
   encode(frame: Frame): Uint8Array {
+    this.write(frame);
+    return this.writer.bytes();
+  }
+
+  private write(frame: Frame): void {
     const w = this.writer;
     w.reset();
     if (typeof frame !== 'object' || frame === null) throw new WireError('invalid-field', 'a frame must be an object');
@@ -91,8 +96,7 @@ export class FrameCodec {
         writeField(w, schema, (frame as { d?: unknown }).d, 'd');
       }
     }
-    if (w.pos > this.maxFrameBytes) throw new WireError('too-large', `frame of ${w.pos} bytes exceeds ${this.maxFrameBytes}`);
-    return w.bytes();
+    if (w.length > this.maxFrameBytes) throw new WireError('too-large', `frame of ${w.length} bytes exceeds ${this.maxFrameBytes}`);
   }
 
   /**
@@ -110,6 +114,30 @@ export class FrameCodec {
   encodeResponse(id: number, result: JsonValue | EncodedJson | readonly (JsonValue | EncodedJson)[]): Uint8Array {
     // The json schema recognises EncodedJson at run time; the frame type stays what decode gives.
     return this.encode({ op: Op.Response, d: { id, result: result as JsonValue } });
+  }
+
+  /**
+   * {@link FrameCodec.encodeResponse} as pieces to write one after another: pre-encoded values
+   * of 1 KiB or more are not copied but returned as they are, between copies of the bytes around
+   * them. A transport that writes a socket's pieces with one gathering system call (`writev`)
+   * sends a cached history page without copying it into a frame first.
+   * @returns pieces whose concatenation is `encodeResponse(id, result)`; the shared ones must not be changed
+   * @throws {@link WireError} as {@link FrameCodec.encode} does.
+   * @example
+   * ```ts
+   * const parts = codec.encodeResponseParts(request.id, page);
+   * socket.cork(); for (const p of parts) socket.write(p); socket.uncork();
+   * ```
+   */
+  encodeResponseParts(id: number, result: JsonValue | EncodedJson | readonly (JsonValue | EncodedJson)[]): Uint8Array[] {
+    const w = this.writer;
+    w.gather(true);
+    try {
+      this.write({ op: Op.Response, d: { id, result: result as JsonValue } });
+      return w.parts();
+    } finally {
+      w.gather(false);
+    }
   }
 
   /**

@@ -141,7 +141,7 @@ function writeMixedArray(w: ByteWriter, v: readonly unknown[], depth: number): n
     const e: unknown = v[i];
     // Tested here so that the common case builds no path string.
     if (e instanceof EncodedJson) {
-      w.raw(e.bytes);
+      w.rawShared(e.bytes);
       deepest = Math.max(deepest, e.levels);
     } else {
       deepest = Math.max(deepest, jsonLevels(e, `[${i}]`, MAX_JSON_DEPTH, depth));
@@ -156,7 +156,7 @@ const json: Schema<JsonValue> = make(
   'json',
   (w, v) => {
     // Pre-encoded values are copied as they are: whole, or as the elements of an array.
-    if (v instanceof EncodedJson) w.raw(v.bytes);
+    if (v instanceof EncodedJson) w.rawShared(v.bytes);
     else if (hasEncoded(v)) writeMixedArray(w, v, 1);
     else {
       assertJson(v, '', MAX_JSON_DEPTH);

@@ -25,6 +25,36 @@ describe('pre-encoded JSON in responses', () => {
     );
   });
 
+  it('gives, as parts, the bytes of encodeResponse, with large pre-encoded values shared and not copied (property)', () => {
+    const codec = new FrameCodec({ maxFrameBytes: 1 << 20 });
+    // Strings around the 1 KiB sharing threshold, so pieces fall on both sides of it.
+    const text = fc.oneof(fc.string({ maxLength: 40 }), fc.integer({ min: 900, max: 5000 }).map((n) => 'x'.repeat(n)));
+    const item = fc.oneof(json, fc.record({ id: fc.nat(), content: text }));
+    fc.assert(
+      fc.property(fc.nat(0xffffffff), fc.array(fc.tuple(item, fc.boolean()), { maxLength: 12 }), fc.boolean(), (id, items, wholePage) => {
+        const mixed = items.map(([v, pre]) => (pre ? encodeJson(v as JsonValue) : (v as JsonValue)));
+        const result = wholePage && items.length > 0 ? encodeJson(mixed) : mixed;
+        const parts = codec.encodeResponseParts(id, result);
+        const joined = Buffer.concat(parts);
+        expect(joined.equals(codec.encodeResponse(id, result))).toBe(true);
+        // Every pre-encoded value of 1 KiB or more is one of the parts itself.
+        const shared = (result instanceof EncodedJson ? [result] : mixed.filter((m): m is EncodedJson => m instanceof EncodedJson)).filter((e) => e.byteLength >= 1024);
+        for (const e of shared) expect(parts.some((p) => p === (e as unknown as { bytes: Uint8Array }).bytes)).toBe(true);
+        // The codec goes on encoding whole frames afterwards.
+        expect(codec.decode(codec.encodeResponse(id, result))).toEqual(codec.decode(joined));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses, as parts, a response over the frame limit as encodeResponse does', () => {
+    const codec = new FrameCodec({ maxFrameBytes: 4096 });
+    const big = encodeJson(['y'.repeat(5000)]);
+    expect(() => codec.encodeResponseParts(1, big)).toThrowError(expect.objectContaining({ code: 'too-large' }) as Error);
+    expect(() => codec.encodeResponse(1, big)).toThrowError(expect.objectContaining({ code: 'too-large' }) as Error);
+    expect(codec.encodeResponseParts(2, encodeJson(['ok']))).toEqual([codec.encodeResponse(2, encodeJson(['ok']))]);
+  });
+
   it('encodes an array of pre-encoded elements as the plain array, once for many answers', () => {
     const codec = new FrameCodec();
     fc.assert(
