@@ -195,9 +195,7 @@ export class MediaLibrary {
    * @throws ServiceError `not_found` when missing or not readable by the caller
    */
   async open(caller: Caller, mediaId: string): Promise<{ media: MediaInfo; read(start?: number, end?: number): AsyncGenerator<Uint8Array> }> {
-    const m = await this.record(caller, mediaId);
-    const manifest = parseManifest(m.manifest);
-    return { media: info(m), read: (start = 0, end = m.size - 1) => this.readRange(manifest, start, end) };
+    return this.reader(await this.record(caller, mediaId));
   }
 
   /**
@@ -210,6 +208,10 @@ export class MediaLibrary {
   async openLinked(mediaId: string): Promise<{ media: MediaInfo; read(start?: number, end?: number): AsyncGenerator<Uint8Array> }> {
     const m = await this.store.getMedia(mediaId);
     if (!m) throw notFound();
+    return this.reader(m);
+  }
+
+  private reader(m: MediaRecord): { media: MediaInfo; read(start?: number, end?: number): AsyncGenerator<Uint8Array> } {
     const manifest = parseManifest(m.manifest);
     return { media: info(m), read: (start = 0, end = m.size - 1) => this.readRange(manifest, start, end) };
   }
